@@ -1,0 +1,141 @@
+"""`studio` command line: the same services and graph as the chat UI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.settings import get_settings
+from library.repository import TrackFilter
+from studios.base import StudioError
+
+app = typer.Typer(help="MusicGen Pro Studio: a local, private AI music studio.", no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _services():  # imported lazily so `studio --help` stays instant
+    from assistant.services import StudioServices
+
+    return StudioServices(get_settings())
+
+
+def _fail(message: str) -> None:
+    err_console.print(f"[bold red]Error:[/] {message}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def generate(
+    prompt: str = typer.Argument(..., help="What to make, e.g. 'chiptune boss battle'."),
+    studio: str = typer.Option(None, help="chiptune, cypher, ironclad, bluenote or virtuoso."),
+    duration: float = typer.Option(30.0, help="Length in seconds."),
+    bpm: float = typer.Option(None, help="Tempo; the studio picks one if omitted."),
+    key: str = typer.Option(None, help="Key, e.g. C, F#, Bb, Dm, C#m."),
+    seed: int = typer.Option(None, help="Same seed, same music."),
+    variations: int = typer.Option(1, help="How many takes."),
+) -> None:
+    """Compose and render new takes into the library; prints their ids and file paths."""
+    services = _services()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console) as bar:
+        task = bar.add_task("starting", total=1.0)
+        try:
+            result = services.generate(
+                prompt, studio=studio, duration_s=duration, bpm=bpm, key=key, seed=seed, variations=variations,
+                progress=lambda msg, frac: bar.update(task, description=msg, completed=frac),
+            )
+        except StudioError as err:
+            bar.stop()
+            _fail(f"{err}. Nothing was saved.")
+    for t in result.takes:
+        console.print(f"track #{t.id}  {t.title}  {t.duration_s:.1f} s  {t.bpm:g} BPM  {t.key}  "
+                      f"({result.studio.name} studio)")
+        console.print(f"  file: {services.track_path(t)}", soft_wrap=True)
+
+
+@app.command()
+def tracks(
+    studio: str = typer.Option(None, help="Only this studio."),
+    limit: int = typer.Option(50, min=1, max=1000),
+) -> None:
+    """List the library, newest first."""
+    services = _services()
+    rows = services.list_tracks(TrackFilter(studio=studio, limit=limit))
+    if not rows:
+        console.print("The library is empty. Try: studio generate \"chiptune boss battle\" --duration 20")
+        return
+    table = Table("id", "title", "studio", "length", "bpm", "key", "created", "file")
+    for t in rows:
+        table.add_row(str(t.id), t.title, t.studio, f"{t.duration_s:.1f} s", f"{t.bpm:g}", t.key or "",
+                      t.created_at.strftime("%Y-%m-%d %H:%M"), str(services.track_path(t)))
+    console.print(table)
+
+
+@app.command()
+def ask(
+    text: str = typer.Argument(..., help="A chat message, as you would type it in the UI."),
+    thread: str = typer.Option("cli", help="Conversation id; reuse it to keep context."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Run one chat turn headless through the same graph as the UI."""
+    from assistant.graph.runner import ChatRunner
+
+    result = ChatRunner(_services()).turn(text, thread)
+    if as_json:
+        console.print_json(json.dumps({"reply": result.reply, "takes": result.takes, "route": result.route}))
+        return
+    console.print(result.reply)
+    for t in result.takes:
+        console.print(f"take: track #{t['id']}  {t['path']}", soft_wrap=True)
+
+
+@app.command()
+def route(text: str = typer.Argument(..., help="A chat message.")) -> None:
+    """Print the routing decision as JSON without running it."""
+    from assistant.graph.parser import parse
+
+    print(json.dumps(parse(text).as_dict()))
+
+
+@app.command()
+def doctor() -> None:
+    """Show each capability, the backend it will use here, and what would upgrade it."""
+    from models.registry import capabilities
+
+    s = get_settings()
+    table = Table("capability", "uses now", "to upgrade", title="MusicGen Pro Studio — this machine")
+    for c in capabilities(s):
+        table.add_row(c.name, ("" if c.ready else "[yellow]") + c.backend, c.upgrade)
+    console.print(table)
+    console.print(f"data dir: {s.data_dir}\ndatabase: {s.db_url}")
+
+
+@app.command()
+def ui(
+    host: str = typer.Option(None, help="Bind address (default 127.0.0.1: this machine only)."),
+    port: int = typer.Option(None, help="Port (default 8000)."),
+    open_browser: bool = typer.Option(True, "--open/--no-open", help="Open a browser tab."),
+) -> None:
+    """Start the Chainlit chat studio."""
+    s = get_settings()
+    s.ensure_dirs()
+    cmd = [sys.executable, "-m", "chainlit", "run", str(PROJECT_ROOT / "assistant" / "ui" / "app.py"),
+           "--host", host or s.host, "--port", str(port or s.port)]
+    if not open_browser:
+        cmd.append("--headless")
+    env = {**os.environ, "CHAINLIT_APP_ROOT": str(PROJECT_ROOT)}
+    console.print(f"Studio at http://{host or s.host}:{port or s.port}  (data: {s.data_dir})")
+    raise typer.Exit(subprocess.call(cmd, env=env))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,84 @@
+"""The one settings object. Precedence: explicit args > STUDIO_* env vars > .env > studio.toml > defaults.
+
+The data dir holds everything a user would hate to lose (database, audio, thread history), so it
+defaults to a per-user folder rather than wherever the command happens to run.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "musicgen-pro-studio"
+
+
+class StudioSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STUDIO_", env_file=".env", extra="ignore", toml_file="studio.toml"
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="Database, audio, threads.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty means SQLite inside data_dir.")
+    host: str = Field("127.0.0.1", description="UI/API bind address; loopback unless you mean it.")
+    port: int = Field(8000, ge=1, le=65535)
+    sample_rate: int = Field(44100, description="Sample rate of studio renders.")
+    default_studio: str = "chiptune"
+    models_dir: Path | None = Field(None, description="Where model weights live; default data_dir/models.")
+    llm_gguf: Path | None = Field(None, description="A chat GGUF for the orchestrator (llama.cpp).")
+    musicgen: str | None = Field(None, description="Local MusicGen folder or HF-cache model id.")
+    whisper: Path | None = Field(None, description="A faster-whisper model folder or openai-whisper .pt.")
+    demucs_repo: Path | None = Field(None, description="Local Demucs model repo (<sig>-<sha8>.th files).")
+    soundfont: Path | None = Field(None, description="A GM .sf2 soundfont better than the bundled one.")
+
+    @field_validator("data_dir", "models_dir", "llm_gguf", "whisper", "demucs_repo", "soundfont")
+    @classmethod
+    def _expand(cls, v: Path | None) -> Path | None:
+        return v.expanduser().resolve() if v is not None else None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, dotenv_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'library.sqlite'}"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+    @property
+    def threads_db(self) -> Path:
+        return self.data_dir / "threads.sqlite"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
+
+    def ensure_dirs(self) -> None:
+        for d in (self.data_dir, self.audio_dir, self.model_dir):
+            d.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> StudioSettings:
+    return StudioSettings()

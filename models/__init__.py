@@ -1,0 +1,1 @@
+"""Every ML/DSP engine sits behind an interface here; `models.registry` reports what each will use."""
