@@ -1,30 +1,142 @@
-"""REST routes shared by the Chainlit server and `studio serve`: stable track URLs that outlive sessions."""
+"""REST API (FastAPI), mounted on the Chainlit server and served alone by `studio serve`.
+
+Track audio has stable URLs here, so players in resumed chats keep working after a restart.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, HTTPException
+from datetime import datetime
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
 
 from assistant.services import StudioServices
-from library.repository import TrackNotFound
+from library.models import Track
+from library.repository import TrackFilter, TrackNotFound
 from library.store import StorePathError
+from studios.base import MAX_DURATION_S, MAX_VARIATIONS, StudioError
+
+
+class TrackOut(BaseModel):
+    id: int
+    title: str
+    prompt: str
+    studio: str
+    bpm: float | None
+    key: str | None
+    duration_s: float
+    sample_rate: int
+    seed: int | None
+    parent_id: int | None
+    operation: str
+    favorite: bool
+    created_at: datetime
+    description: str
+    stems: list[str]
+    audio_url: str
+
+    @classmethod
+    def of(cls, t: Track) -> TrackOut:
+        return cls(id=t.id, title=t.title, prompt=t.prompt, studio=t.studio, bpm=t.bpm, key=t.key,
+                   duration_s=t.duration_s, sample_rate=t.sample_rate, seed=t.seed, parent_id=t.parent_id,
+                   operation=t.operation, favorite=t.favorite, created_at=t.created_at,
+                   description=t.description, stems=[s.name for s in t.stems], audio_url=audio_url(t.id))
+
+
+class StudioOut(BaseModel):
+    id: str
+    name: str
+    genre: str
+
+
+class SelectIn(BaseModel):
+    studio: str = Field(..., examples=["chiptune"])
+
+
+class GenerateIn(BaseModel):
+    prompt: str = Field("", max_length=2000, examples=["chiptune boss battle"])
+    studio: str | None = None
+    duration_s: float = Field(30.0, gt=0, le=MAX_DURATION_S)
+    bpm: float | None = None
+    key: str | None = Field(None, max_length=8)
+    seed: int | None = Field(None, ge=0, lt=2**31)
+    variations: int = Field(1, ge=1, le=MAX_VARIATIONS)
+
+
+class GenerateOut(BaseModel):
+    studio: StudioOut
+    reason: str
+    takes: list[TrackOut]
+
+
+def audio_url(track_id: int) -> str:
+    return f"/api/library/tracks/{track_id}/audio"
 
 
 def build_router(services: StudioServices) -> APIRouter:
-    router = APIRouter(prefix="/studio", tags=["library"])
+    router = APIRouter(prefix="/api")
 
-    @router.get("/tracks/{track_id}/audio", summary="Download or stream a track (HTTP range supported)")
-    def track_audio(track_id: int) -> FileResponse:
+    def load(track_id: int) -> Track:
         try:
-            track = services.get_track(track_id)
+            return services.get_track(track_id)
+        except TrackNotFound as err:
+            raise HTTPException(404, str(err)) from err
+
+    @router.get("/library/tracks", tags=["library"], response_model=list[TrackOut])
+    def list_tracks(studio: str | None = None, limit: int = Query(50, ge=1, le=500),
+                    offset: int = Query(0, ge=0)) -> list[TrackOut]:
+        return [TrackOut.of(t) for t in services.list_tracks(TrackFilter(studio, limit=limit, offset=offset))]
+
+    @router.get("/library/tracks/{track_id}", tags=["library"], response_model=TrackOut)
+    def get_track(track_id: int) -> TrackOut:
+        return TrackOut.of(load(track_id))
+
+    @router.get("/library/tracks/{track_id}/audio", tags=["library"],
+                summary="Download or stream a track (HTTP range requests supported)")
+    def track_audio(track_id: int) -> FileResponse:
+        track = load(track_id)
+        try:
             path = services.track_path(track)
-        except (TrackNotFound, StorePathError) as err:
+        except StorePathError as err:
             raise HTTPException(404, str(err)) from err
         if not path.exists():
             raise HTTPException(404, f"the audio file of track #{track_id} is missing from the data dir")
         return FileResponse(path, media_type="audio/wav", filename=f"track-{track_id}.wav")
 
+    @router.get("/studio/current", tags=["studio"], response_model=StudioOut)
+    def current_studio() -> StudioOut:
+        info = services.studios.info(services.studios.current_id)
+        return StudioOut(id=info.id, name=info.name, genre=info.genre)
+
+    @router.post("/studio/select", tags=["studio"], response_model=StudioOut)
+    def select_studio(body: SelectIn) -> StudioOut:
+        try:
+            info = services.studios.select(body.studio)
+        except StudioError as err:
+            raise HTTPException(422, str(err)) from err
+        return StudioOut(id=info.id, name=info.name, genre=info.genre)
+
+    @router.post("/generate", tags=["studio"], response_model=GenerateOut)
+    def generate(body: GenerateIn) -> GenerateOut:
+        """Compose through the active (or named, or prompt-matched) studio and return the new takes."""
+        try:
+            result = services.generate(body.prompt, studio=body.studio, duration_s=body.duration_s,
+                                       bpm=body.bpm, key=body.key, seed=body.seed, variations=body.variations)
+        except StudioError as err:
+            raise HTTPException(422, f"{err}. Nothing was saved.") from err
+        info = result.studio
+        return GenerateOut(studio=StudioOut(id=info.id, name=info.name, genre=info.genre),
+                           reason=result.studio_reason, takes=[TrackOut.of(t) for t in result.takes])
+
     return router
+
+
+def create_app(services: StudioServices) -> FastAPI:
+    app = FastAPI(title="MusicGen Pro Studio", version="0.1.0",
+                  description="Local music studio: generate, keep and find your tracks.")
+    app.include_router(build_router(services))
+    return app
 
 
 def mount_first(app: FastAPI, router: APIRouter) -> None:

@@ -137,5 +137,19 @@ def ui(
     raise typer.Exit(subprocess.call(cmd, env=env))
 
 
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Bind address (default 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default 8000)."),
+) -> None:
+    """Serve the REST API alone (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from assistant.api import create_app
+
+    s = get_settings()
+    uvicorn.run(create_app(_services()), host=host or s.host, port=port or s.port)
+
+
 if __name__ == "__main__":
     app()

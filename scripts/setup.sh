@@ -14,11 +14,11 @@ if [ ! -x .venv/bin/uv ]; then
     echo "Installing the uv installer into .venv ..."
     .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
 fi
-want=$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+want=$(sha256sum requirements.lock requirements-nodeps.txt pyproject.toml | sha256sum | cut -c1-16)
 have=$(cat .venv/.studio-lock 2>/dev/null || true)
 if [ "$want" != "$have" ]; then
     echo "Installing locked dependencies (first run takes a few minutes) ..."
     .venv/bin/uv pip sync --quiet --python .venv/bin/python requirements.lock
-    .venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps -e .
+    .venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps -e . -r requirements-nodeps.txt
     echo "$want" > .venv/.studio-lock
 fi

@@ -8,7 +8,7 @@ from typing import Any
 import chainlit as cl
 from chainlit.server import app as server_app
 
-from assistant.api import build_router, mount_first
+from assistant.api import audio_url, build_router, mount_first
 from assistant.graph.runner import ChatRunner
 from assistant.services import StudioServices
 
@@ -18,10 +18,6 @@ mount_first(server_app, build_router(services))
 
 STEP_NAMES = {"route": "Understanding your request", "generate": "Composing, rendering and mastering"}
 _DONE = object()
-
-
-def audio_url(track_id: int) -> str:
-    return f"/studio/tracks/{track_id}/audio"
 
 
 def _step_output(node: str, update: dict[str, Any]) -> str:
