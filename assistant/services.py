@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pyloudnorm
+from studios.midi import score_to_midi
 
 from assistant.settings import StudioSettings, get_settings
 from library.db import Database
@@ -16,7 +17,6 @@ from library.repository import TrackFilter, TrackRepository
 from library.store import AudioStore
 from studios.base import GenerationRequest, Render, StudioError
 from studios.manager import StudioInfo, StudioManager
-from studios.midi import score_to_midi
 
 Progress = Callable[[str, float], None]  # (message, fraction done 0..1)
 
@@ -107,8 +107,8 @@ class StudioServices:
             raise
 
     # -- library --------------------------------------------------------------------------------------
-    def list_tracks(self, flt: TrackFilter = TrackFilter()) -> list[Track]:
-        return self.tracks.list(flt)
+    def list_tracks(self, flt: TrackFilter | None = None) -> list[Track]:
+        return self.tracks.list(flt or TrackFilter())
 
     def get_track(self, track_id: int) -> Track:
         return self.tracks.get(track_id)

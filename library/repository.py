@@ -46,7 +46,8 @@ class TrackRepository:
                 raise TrackNotFound(track_id)
             return track
 
-    def list(self, flt: TrackFilter = TrackFilter()) -> list[Track]:
+    def list(self, flt: TrackFilter | None = None) -> list[Track]:
+        flt = flt or TrackFilter()
         q = select(Track).options(selectinload(Track.stems))
         if not flt.include_trashed:
             q = q.where(Track.trashed_at.is_(None))

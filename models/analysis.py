@@ -21,10 +21,15 @@ def _mono(audio: np.ndarray, sr: int) -> np.ndarray:
     return librosa.resample(y, orig_sr=sr, target_sr=ANALYSIS_SR) if sr != ANALYSIS_SR else y
 
 
+# 172 onset frames/s: librosa's tempo is quantised to whole lags, and the default hop (43 frames/s at
+# 22 kHz) cannot resolve 140 from 143.6 BPM; this hop keeps the quantisation under 1% up to 200 BPM.
+TEMPO_HOP = 128
+
+
 def detect_tempo(audio: np.ndarray, sr: int) -> float:
     y = _mono(audio, sr)
-    onset = librosa.onset.onset_strength(y=y, sr=ANALYSIS_SR)
-    return float(librosa.feature.tempo(onset_envelope=onset, sr=ANALYSIS_SR)[0])
+    onset = librosa.onset.onset_strength(y=y, sr=ANALYSIS_SR, hop_length=TEMPO_HOP)
+    return float(librosa.feature.tempo(onset_envelope=onset, sr=ANALYSIS_SR, hop_length=TEMPO_HOP)[0])
 
 
 def key_from_chroma(chroma_mean: np.ndarray) -> tuple[str, float]:

@@ -17,7 +17,7 @@ def test_generate_prints_id_and_path_then_tracks_lists_it(studio_cli, data_dir: 
     info = sf.info(path)
     assert abs(info.frames / info.samplerate - 20.0) <= 0.010
     listing = studio_cli("tracks").stdout
-    assert "chiptune" in listing and "140" in listing and re.search(r"^\s*1\s", listing, re.M)
+    assert "chiptune" in listing and "140" in listing and re.search(r"^\W*1\s", listing, re.M)
 
 
 def test_ask_runs_a_chat_turn(studio_cli, data_dir: Path):

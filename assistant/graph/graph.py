@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import sqlite3
 from pathlib import Path
-from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
@@ -42,5 +42,5 @@ def sqlite_checkpointer(path: Path) -> SqliteSaver:
     return saver
 
 
-def thread_config(thread_id: str) -> dict[str, Any]:
+def thread_config(thread_id: str) -> RunnableConfig:
     return {"configurable": {"thread_id": thread_id}}

@@ -73,7 +73,9 @@ _GENERATE = re.compile(
 )
 _MUSIC_NOUN = re.compile(r"\b(track|song|tune|beat|piece|loop|theme|music|jam|banger|instrumental)s?\b")
 _LIST = re.compile(r"\b(list|show|what are|see)\b.*\b(tracks|library|songs|takes)\b|^\s*(tracks|library)\s*$")
-_SELECT = re.compile(r"\b(switch|change|go|select|use|open|load)\b(?:\s+(?:to|the|into))*\s+(?:the\s+)?(\w[\w\s-]*?)(?:\s+studio)?\s*$")
+_SELECT = re.compile(
+    r"\b(switch|change|go|select|use|open|load)\b(?:\s+(?:to|the|into))*\s+(?:the\s+)?(\w[\w\s-]*?)(?:\s+studio)?\s*$"
+)
 _CURRENT = re.compile(r"\b(which|what|current)\b.*\bstudio\b")
 
 

@@ -1,0 +1,1 @@
+"""Genre studios and the shared music core (score, theory, mastering, MIDI)."""
