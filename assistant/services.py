@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pyloudnorm
-from studios.midi import score_to_midi
 
 from assistant.settings import StudioSettings, get_settings
 from library.db import Database
@@ -17,6 +16,7 @@ from library.repository import TrackFilter, TrackRepository
 from library.store import AudioStore
 from studios.base import GenerationRequest, Render, StudioError
 from studios.manager import StudioInfo, StudioManager
+from studios.midi import score_to_midi
 
 Progress = Callable[[str, float], None]  # (message, fraction done 0..1)
 
@@ -41,7 +41,7 @@ class StudioServices:
         self.tracks = TrackRepository(self.db)
         self.store = AudioStore(self.settings.audio_dir)
         self.store.clean_orphan_temps()
-        self.studios = StudioManager(self.settings.default_studio)
+        self.studios = StudioManager(self.settings.default_studio, self.settings.soundfont)
 
     # -- generation ---------------------------------------------------------------------------------
     def choose_studio(self, prompt: str, studio: str | None, current: str | None) -> tuple[StudioInfo, str]:

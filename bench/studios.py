@@ -60,7 +60,10 @@ def main() -> None:
     for sid in [*studios, "ALL"]:
         sel = [r for r in rows if sid in ("ALL", r["studio"])]
         n = len(sel)
-        pct = lambda k: 100.0 * sum(bool(r[k]) for r in sel) / n  # noqa: E731
+
+        def pct(k: str, sel: list[dict] = sel, n: int = n) -> float:
+            return 100.0 * sum(bool(r[k]) for r in sel) / n
+
         half = 100.0 * sum(r["key_ok"] or 0.5 * r["key_rel"] for r in sel) / n
         lufs_ok = 100.0 * sum(abs(r["lufs"] + 14) <= 1 for r in sel) / n
         tp_ok = 100.0 * sum(r["tp"] <= -1.0 for r in sel) / n

@@ -9,7 +9,6 @@ import numpy as np
 import pedalboard as pb
 
 
-
 def metal_guitar() -> pb.Pedalboard:
     """Amp-style high-gain distortion into a 4x12-cab-like EQ (tight lows, no fizz)."""
     return pb.Pedalboard([

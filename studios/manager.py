@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from studios.base import Studio, StudioError
 
@@ -35,7 +36,8 @@ CATALOGUE: tuple[StudioInfo, ...] = (
 
 
 class StudioManager:
-    def __init__(self, default: str = "chiptune") -> None:
+    def __init__(self, default: str = "chiptune", soundfont: Path | None = None) -> None:
+        self.soundfont = soundfont  # the user's .sf2, handed to soundfont-rendered studios
         self._loaded: dict[str, Studio] = {}
         self._lock = threading.Lock()
         self.current_id = self.info(default).id
@@ -63,7 +65,10 @@ class StudioManager:
             if info.id not in self._loaded:
                 mod_name, cls_name = info.module.split(":")
                 cls = getattr(importlib.import_module(mod_name), cls_name)
-                self._loaded[info.id] = cls()
+                studio = cls()
+                if hasattr(studio, "soundfont"):
+                    studio.soundfont = self.soundfont
+                self._loaded[info.id] = studio
             return self._loaded[info.id]
 
     def select(self, studio_id: str) -> StudioInfo:
