@@ -13,7 +13,7 @@ from studios.chiptune.structure import ending_bar, front_loaded, section_profile
 from studios.chiptune.synth import instrument
 from studios.score import Note, Part, Score
 
-KICK, SNARE, SNARE_HI, HAT, OPEN_HAT, CRASH = 36, 38, 40, 42, 46, 49
+KICK, SOFT_KICK, SNARE, SNARE_HI, HAT, OPEN_HAT, CRASH = 36, 35, 38, 40, 42, 46, 49
 TOMS = (50, 47, 45)  # high, mid, low
 BASS_LOW = 36  # C2: the bass root sits in C2..B2
 
@@ -77,8 +77,11 @@ def bass_agent(score: Score, rng: np.random.Generator, name: str = "bass") -> Pa
 def _groove(energy: float, rng: np.random.Generator, front: bool = False) -> list[tuple[float, int, int]]:
     """One bar of (beat, key, velocity). Every beat is hit; accents favour the downbeat. Front-loaded
     bars keep kick/snare on every beat but ride the hats only over beats 1-2."""
-    back = 84 if front else 120  # front-loaded: beats 3-4 answer softly
-    hits = [(0.0, KICK, 127), (1.0, SNARE, 118), (2.0, KICK, back + 2), (3.0, SNARE, back - 2)]
+    hits = [(0.0, KICK, 127), (1.0, SNARE, 118), (2.0, KICK, 122), (3.0, SNARE, 118)]
+    if front:
+        # Beats 3-4 answer with narrow-band sounds (a click-less thump, a tom) so the bright
+        # kick + snare on 1-2 define the bar and the pulse is heard at the written tempo.
+        hits[2:] = [(2.0, SOFT_KICK, 96), (3.0, TOMS[1], 88)]
     if energy >= 0.6 and not front and rng.random() < 0.7:
         hits.append((2.5, KICK, 100))
     if energy >= 0.85:

@@ -226,6 +226,8 @@ class DrumVoice:
 DRUM_KEYS: dict[int, DrumVoice] = {
     36: DrumVoice(CPU_HZ / 202, 0.012, 0.55, tone_from_hz=190, tone_to_hz=48, tone_decay_s=0.13,
                   tone_level=1.15, length_s=0.28),
+    35: DrumVoice(0.0, 0.01, 0.0, tone_from_hz=170, tone_to_hz=50, tone_decay_s=0.12, tone_level=1.1,
+                  length_s=0.25),  # soft kick: the triangle thump alone, no noise click
     38: DrumVoice(CPU_HZ / 16, 0.11, 0.95, tone_from_hz=240, tone_to_hz=170, tone_decay_s=0.05,
                   tone_level=0.5, length_s=0.26),
     40: DrumVoice(CPU_HZ / 8, 0.16, 1.0, tone_from_hz=260, tone_to_hz=180, tone_decay_s=0.04,

@@ -1,0 +1,5 @@
+"""Virtuoso studio: classical forms for piano, harpsichord, string quartet, strings or orchestra."""
+
+from studios.virtuoso.studio import VirtuosoStudio, VirtuosoScore
+
+__all__ = ["VirtuosoScore", "VirtuosoStudio"]
