@@ -1,6 +1,6 @@
 """Studio conformance, speed and distinctness (issue: five genre studios). Prints figures; asserts nothing.
 
-    .venv/bin/python bench/studios.py [--renders 50] [--seconds 12]
+    .venv/bin/python bench/studio_conformance.py [--renders 50] [--seconds 12]
 
 Conformance: for N renders spread over all studios, tempos 60-200 and all 24 keys, the detected tempo
 (within 1%; half/double counted as a miss), detected key (exact; relative major/minor = half-miss),
