@@ -39,7 +39,9 @@ def test_other_tools(services):
     runner.turn("make a 3 second chiptune loop", "t")
     assert "1 track" in runner.turn("list my tracks", "t").reply
     assert "Chiptune" in runner.turn("which studio am I in?", "t").reply
-    assert "not built yet" in runner.turn("switch to the bluenote studio", "t").reply
+    assert "Switched to the **Blue Note** studio" in runner.turn("switch to the bluenote studio", "t").reply
+    assert runner.state("t")["studio"] == "bluenote"
+    assert "unknown studio" in runner.turn("switch to the polka studio", "t").reply
     assert "make a 20 second chiptune track" in runner.turn("hi, what can you do?", "t").reply
 
 
