@@ -50,8 +50,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "solo": {"charleston": 2, "back charleston": 2, "red garland": 2, "two and four": 1, "downbeat": 0.5,
              "long": 1, "push three": 1.5},
 }
-FAST_WEIGHTS: dict[str, float] = {"pushes 1-2": 3, "pushes 2-3": 3, "pushes 3-4": 3, "last push": 1.5,
-                                  "long": 1}
+FAST_WEIGHTS: dict[str, float] = {"pushes 1-2": 1, "pushes 2-3": 1, "pushes 3-4": 1}
 PUSH_WEIGHT = 1.5  # each pushes pattern at medium tempos
 
 

@@ -1,12 +1,16 @@
 """Drums agent (GM kit, channel 10): the ride cymbal's spang-a-lang in swing 8ths, the hi-hat pedal on
-2 and 4, a feathered bass drum on every beat, snare comping (ghost notes, the odd 'bomb'), triplet fills
-into each new section, crashes on the downbeats; a cross-stick bossa groove and a soft ballad groove.
+2 and 4, a feathered bass drum on every beat, snare comping (ghosted off-beat pairs, the odd 'bomb';
+up-tempo the snare and kick catch the piano's pushes), triplet fills into each new section, crashes on
+the downbeats; a cross-stick bossa groove and a soft ballad groove.
 
 The ride speaks on all four beats (its 'skip' notes are softer and drop out when the tempo is fast),
-so the quarter-note pulse is always the strongest periodicity in the kit.
+and the snare's off-beat pairs one beat apart make the quarter note, not the half note, the strongest
+periodicity in the kit: fast swing would otherwise read as half time.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -16,10 +20,12 @@ from studios.score import Part, Score
 
 KICK, SIDE_STICK, SNARE, PEDAL_HAT, CLOSED_HAT = 35, 37, 38, 44, 42
 RIDE, CRASH, LOW_TOM, MID_TOM, HIGH_TOM = 51, 49, 45, 47, 50
+CATCH_SNARE, CATCH_KICK = 0.42, 0.45  # velocities (0..1) of the up-tempo catches; 0 leaves the kick out
 
 
-def _swing_bar(part: Part, t0: float, style: Style, rng: np.random.Generator, role: str, fill: bool) -> None:
-    """One bar of swing time starting at beat t0."""
+def _swing_bar(part: Part, t0: float, style: Style, rng: np.random.Generator, role: str, fill: bool,
+               catch: Sequence[float] = ()) -> None:
+    """One bar of swing time starting at beat t0; catch lists the piano's off-beat pushes in this bar."""
     e = style.energy + (0.1 if role == "solo" else -0.1 if role == "intro" else 0.0)
     r = style.swing_ratio
     skip_p = 0.0 if style.bpm >= 200 else (0.35 if style.fast else 0.95)
@@ -34,15 +40,20 @@ def _swing_bar(part: Part, t0: float, style: Style, rng: np.random.Generator, ro
     if fill:
         _fill(part, t0, style, rng, e)
         return
-    # Snare comping: two ghosted swung 8ths on neighbouring off-beats (the drummer's answer to the
-    # piano), a different pair each bar. Off-beat pairs one beat apart tie the pulse to the quarter note
-    # rather than the half note, which keeps fast tempos from reading as half time.
-    # Slow tempos keep the ghosts on the beats instead: there the danger is the triplet grid being
-    # heard as the pulse, so off-beat chatter stays out.
     if style.slow:
+        # Slow tempos keep the snare ghosts on the beats: there the danger is the triplet grid being
+        # heard as the pulse, so off-beat chatter stays out.
         for b in range(4):
             part.add(t0 + b, 0.2, SNARE, vel(0.2, e, 0.1 if b % 2 else 0.0))
+    elif style.fast and catch:
+        # Up-tempo the drummer catches the piano's pushes with snare and bass drum together.
+        for t in catch:
+            part.add(t, 0.2, SNARE, vel(CATCH_SNARE, e))
+            if CATCH_KICK:
+                part.add(t, 0.2, KICK, vel(CATCH_KICK, e))
     else:
+        # Snare comping: two ghosted swung 8ths on neighbouring off-beats, a different pair each bar.
+        # Off-beat pairs one beat apart tie the pulse to the quarter note rather than the half note.
         k = int(rng.integers(0, 3))
         for b in (k, k + 1):
             part.add(t0 + b + r, 0.2, SNARE, vel(0.36, e, 0.1 * rng.standard_normal()))
@@ -88,10 +99,24 @@ def _ballad_bar(part: Part, t0: float, style: Style, rng: np.random.Generator, r
             part.add(t0 + b, 0.5, KICK, vel(0.3, e))
 
 
+def _pushes(score: Score) -> dict[int, list[float]]:
+    """Off-beat comping hits by bar (the drummer listens to the piano when there is one)."""
+    out: dict[int, list[float]] = {}
+    try:
+        comping = score.part("comping")
+    except KeyError:
+        return out
+    for t in sorted({n.start for n in comping.notes}):
+        if t - np.floor(t) > 0.2:
+            out.setdefault(int(t // score.beats_per_bar), []).append(t)
+    return out
+
+
 def drums_agent(score: Score, style: Style, rng: np.random.Generator) -> Part:
     """Write the 'drums' part over every section of the score and return it."""
     part = Part("drums", "jazz kit", is_drum=True, program=0, pan=0.1, gain=0.9)
     bpb = score.beats_per_bar
+    pushes = _pushes(score)
     total_bars = int(round(score.total_beats / bpb))
     for sec in score.sections:
         role = section_role(sec.name)
@@ -109,6 +134,6 @@ def drums_agent(score: Score, style: Style, rng: np.random.Generator) -> Part:
             elif style.substyle == "ballad":
                 _ballad_bar(part, t0, style, rng, role)
             else:
-                _swing_bar(part, t0, style, rng, role, fill)
+                _swing_bar(part, t0, style, rng, role, fill, pushes.get(bar, ()))
     score.parts.append(part)
     return part

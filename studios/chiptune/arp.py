@@ -22,7 +22,8 @@ FIGURES: dict[str, tuple[float, tuple[int, ...]]] = {
     "updown16": (0.25, (0, 1, 2, 1)),
     "alberti16": (0.25, (0, 2, 1, 2)),
     "offbeat": (0.5, (-1, 2, -1, 1)),  # -1: rest on the beat, chord tone on the "and"
-    "held": (2.0, (2, 1)),
+    "quarters": (1.0, (2, 1, 0, 1)),
+    "held": (4.0, (2,)),  # whole notes; never halves, which would pull the pulse to half tempo
 }
 # Front-loaded figures for fast tempos: (beat offset, length, voicing index) over one bar.
 FRONT_FIGURES: dict[str, list[tuple[float, float, int]]] = {
@@ -31,8 +32,8 @@ FRONT_FIGURES: dict[str, list[tuple[float, float, int]]] = {
     "hits12": [(0.0, 0.9, 2), (1.0, 2.9, 3)],
 }
 _ROLE_FIGURES = {
-    "intro": ("broken8", "held"), "main": ("updown16", "alberti16", "broken8"),
-    "contrast": ("offbeat", "roll16"), "bridge": ("held", "broken8"),
+    "intro": ("broken8", "quarters"), "main": ("updown16", "alberti16", "broken8"),
+    "contrast": ("offbeat", "roll16"), "bridge": ("held", "quarters", "broken8"),
     "climax": ("roll16", "updown16"), "outro": ("broken8",),
 }
 _ROLE_DUTY = {"intro": 0.5, "main": 0.125, "contrast": 0.25, "bridge": 0.5, "climax": 0.125, "outro": 0.25}

@@ -17,10 +17,11 @@ KICK, SOFT_KICK, SNARE, SNARE_HI, HAT, OPEN_HAT, CRASH = 36, 35, 38, 40, 42, 46,
 TOMS = (50, 47, 45)  # high, mid, low
 BASS_LOW = 36  # C2: the bass root sits in C2..B2
 
-# Bass figures over one bar: (beat offset, length in beats, interval above the root).
+# Bass figures over one bar: (beat offset, length in beats, interval above the root). No half-note
+# figures: onsets on 1 and 3 only would make the bar's pulse read at half tempo.
 BASS_FIGURES: dict[str, list[tuple[float, float, int]]] = {
     "whole": [(0, 3.9, 0)],
-    "halves": [(0, 1.9, 0), (2, 1.9, 7)],
+    "quarters": [(0, 0.9, 0), (1, 0.9, 0), (2, 0.9, 7), (3, 0.9, 12)],
     "pulse8": [(i * 0.5, 0.42, 0) for i in range(8)],
     "octave8": [(i * 0.5, 0.42, 12 * (i % 2)) for i in range(8)],
     "root5th8": [(i * 0.5, 0.42, (0, 7, 12, 7)[i % 4]) for i in range(8)],
@@ -31,9 +32,9 @@ BASS_FIGURES: dict[str, list[tuple[float, float, int]]] = {
     "pump": [(i * 0.5, 0.42, iv) for i, iv in enumerate((0, 0, 12, 0, 7, 7, 12, 7))],
 }
 _ROLE_BASS = {
-    "intro": ("halves", "pulse8"), "main": ("octave8", "root5th8", "pump"),
-    "contrast": ("root5th8", "octave8"), "bridge": ("whole", "halves"),
-    "climax": ("gallop", "octave8"), "outro": ("halves", "octave8"),
+    "intro": ("quarters", "pulse8"), "main": ("octave8", "root5th8", "pump"),
+    "contrast": ("root5th8", "octave8"), "bridge": ("whole", "quarters"),
+    "climax": ("gallop", "octave8"), "outro": ("quarters", "octave8"),
 }
 
 
@@ -82,8 +83,6 @@ def _groove(energy: float, rng: np.random.Generator, front: bool = False) -> lis
         # Beats 3-4 answer with narrow-band sounds (a click-less thump, a tom) so the bright
         # kick + snare on 1-2 define the bar and the pulse is heard at the written tempo.
         hits[2:] = [(2.0, SOFT_KICK, 96), (3.0, TOMS[1], 88)]
-    if energy >= 0.6 and not front and rng.random() < 0.7:
-        hits.append((2.5, KICK, 100))
     if energy >= 0.85:
         hits.append((0.75 if rng.random() < 0.5 else 1.5, KICK, 96))
     step = 0.25 if energy >= 0.9 and not front else 0.5

@@ -140,14 +140,16 @@ def lfsr_sequence(short: bool) -> np.ndarray:
     return np.array(out[seen[reg]:], dtype=np.float64)
 
 
-def lfsr_noise(n: int, clock_hz: float, sample_rate: int, short: bool = False, offset: int = 0) -> np.ndarray:
-    """LFSR noise clocked at clock_hz, box-averaged over each output sample (exact integral of the
-    sample-and-hold output, which keeps fast clocks from aliasing into grit)."""
+def lfsr_noise(n: int, clock_hz: float | np.ndarray, sample_rate: int, short: bool = False,
+               offset: int = 0) -> np.ndarray:
+    """LFSR noise clocked at clock_hz (a constant, or one value per output sample for a sweep),
+    box-averaged over each output sample: the exact integral of the sample-and-hold output, which
+    keeps fast clocks from aliasing into grit."""
     seq = lfsr_sequence(short)
     period = seq.size
     csum = np.concatenate([[0.0], np.cumsum(seq)])
-    step = clock_hz / sample_rate
-    pos = (np.arange(n + 1) + offset) * step
+    step = np.broadcast_to(np.asarray(clock_hz, dtype=np.float64) / sample_rate, (n,))
+    pos = np.concatenate([[0.0], np.cumsum(step)]) + offset * float(step[0])
 
     def integral(p: np.ndarray) -> np.ndarray:
         whole = np.floor(p).astype(np.int64)
@@ -214,6 +216,7 @@ class DrumVoice:
     noise_decay_s: float
     noise_level: float
     short_mode: bool = False
+    noise_clock_end: float = 0.0  # if set, the clock sweeps down to this: a "pitched-down" burst
     tone_from_hz: float = 0.0  # pitched thump (triangle-style sweep) for kicks and toms
     tone_to_hz: float = 0.0
     tone_decay_s: float = 0.0
@@ -224,13 +227,16 @@ class DrumVoice:
 
 # Keys follow General MIDI so the MIDI export lines up with any GM kit.
 DRUM_KEYS: dict[int, DrumVoice] = {
-    36: DrumVoice(CPU_HZ / 202, 0.012, 0.55, tone_from_hz=190, tone_to_hz=48, tone_decay_s=0.13,
-                  tone_level=1.15, length_s=0.28),
+    # Kick: a noise burst swept down from white to a low rumble over a triangle thump; the bright
+    # start makes it cut through on small speakers (and read as a beat across the spectrum).
+    36: DrumVoice(CPU_HZ / 8, 0.03, 0.6, noise_clock_end=CPU_HZ / 380, tone_from_hz=190, tone_to_hz=48,
+                  tone_decay_s=0.13, tone_level=1.1, length_s=0.28),
     35: DrumVoice(0.0, 0.01, 0.0, tone_from_hz=170, tone_to_hz=50, tone_decay_s=0.12, tone_level=1.1,
                   length_s=0.25),  # soft kick: the triangle thump alone, no noise click
-    38: DrumVoice(CPU_HZ / 16, 0.11, 0.95, tone_from_hz=240, tone_to_hz=170, tone_decay_s=0.05,
+    # Snares decay fast so the off-beat hat after them speaks as clearly as the one after a kick.
+    38: DrumVoice(CPU_HZ / 16, 0.045, 0.95, tone_from_hz=240, tone_to_hz=170, tone_decay_s=0.05,
                   tone_level=0.5, length_s=0.26),
-    40: DrumVoice(CPU_HZ / 8, 0.16, 1.0, tone_from_hz=260, tone_to_hz=180, tone_decay_s=0.04,
+    40: DrumVoice(CPU_HZ / 8, 0.055, 1.0, tone_from_hz=260, tone_to_hz=180, tone_decay_s=0.04,
                   tone_level=0.35, length_s=0.32),
     42: DrumVoice(CPU_HZ / 4, 0.03, 0.55, brighten=True, length_s=0.09),
     46: DrumVoice(CPU_HZ / 8, 0.16, 0.45, short_mode=True, brighten=True, length_s=0.3),
@@ -257,7 +263,11 @@ def drum_sound(key: int, sr: int, variant: int = 0) -> np.ndarray:
     t = np.arange(n) / sr
     y = np.zeros(n)
     if voice.noise_level > 0:
-        noise = lfsr_noise(n + 1, voice.noise_clock, sr, voice.short_mode, offset=7919 * variant)
+        clock: float | np.ndarray = voice.noise_clock
+        if voice.noise_clock_end:
+            clock = voice.noise_clock_end * (voice.noise_clock / voice.noise_clock_end) ** np.exp(
+                -np.arange(n + 1) / (0.012 * sr))  # exponential sweep, mostly done in ~30 ms
+        noise = lfsr_noise(n + 1, clock, sr, voice.short_mode, offset=7919 * variant)
         noise = np.diff(noise) * 0.7 if voice.brighten else noise[:n]
         y += voice.noise_level * noise * _frame_stepped(np.exp(-t / voice.noise_decay_s), sr)
     if voice.tone_level > 0:

@@ -35,16 +35,16 @@ SNARES = {
 # Fast tempos: a full backbeat on 2 and a side-stick on 4. Equal hits on 2 and 4 (or trap's clap on 3)
 # repeat every two beats, and at these tempos that makes the half tempo the stronger periodicity.
 FAST_SNARES = ("....X.......r...", "....X..g....r...")
-# Above 165 BPM the bar is front-loaded (1, its 'and', 2, and 4 only): librosa's tempo prior favours
+# Above 150 BPM the bar is front-loaded (1, its 'and', 2, and 4 only): librosa's tempo prior favours
 # the half tempo there unless consecutive beats differ and two-beat repeats are weak.
 FAST_STEPS = (0, 1, 2, 3, 4, 12)
 FAST_KICK = "x.x............."
 
 
 def tempo_band(bpm: float) -> str:
-    """'slow' (< 88 BPM: keep subdivisions out of the way), 'fast' (> 165: keep beat 3 light so the
-    bar does not read as two half-tempo beats) or 'mid'."""
-    return "slow" if bpm < 88 else "fast" if bpm > 165 else "mid"
+    """'slow' (< 88 BPM: keep subdivisions out of the way), 'fast' (> 150: front-loaded bar) or 'mid'.
+    See fit_step for why."""
+    return "slow" if bpm < 88 else "fast" if bpm > 150 else "mid"
 
 
 def fit_step(step: int, band: str) -> int | None:
@@ -52,7 +52,8 @@ def fit_step(step: int, band: str) -> int | None:
 
     Slow tempos allow only the beat and the 16th before it ('a'): then no two hits are an 8th apart,
     which is what reads as double tempo; 'and's become 'a's (a later pickup), 'e's drop. Fast tempos
-    move beats 3 and 4 to their 'and's so the bar does not split into two half-tempo beats.
+    keep only FAST_STEPS, so consecutive beats differ and the bar does not split into two half-tempo
+    beats (moving hits instead, e.g. beat 3 to its 'and', makes a dotted-quarter pulse).
     """
     if band == "slow":
         pos = step % 4
@@ -131,10 +132,9 @@ def _hat_bar(part: Part, bar: int, style_sub: str, bpm: float, swing: float, bus
     band = tempo_band(bpm)
     for beat in range(4):
         t0 = bar * 4.0 + beat
-        if roll_beat == beat and band != "slow":
-            # trap roll: 16th triplets or 32nds (halved when fast) across the beat
-            n = 6 if rng.random() < 0.5 else 8
-            _roll(part, t0, 1.0, n if band == "mid" else n // 2, on, off)
+        if roll_beat == beat and band == "mid":
+            # trap roll: 16th triplets or 32nds across the beat
+            _roll(part, t0, 1.0, 6 if rng.random() < 0.5 else 8, on, off)
             continue
         if band == "fast":
             # front-loaded: 1 and its 'and', a soft 2 and 4 (see FAST_STEPS)

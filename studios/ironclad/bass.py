@@ -32,7 +32,8 @@ def bass_agent(score: Score, arr: Arrangement, rng: np.random.Generator) -> Part
             if eighth == last_eighth:
                 continue  # one bass note per 8th under tremolo picking
             last_eighth = eighth
-            part.add(eighth, 0.45, pitch, 100 if h.accent else 88)
+            # legato 8ths; a tremolo riff's own hits are already choked before strong beats
+            part.add(eighth, 0.5 if not strong(eighth + 0.5, band) else h.length, pitch, 100 if h.accent else 88)
             continue
         nxt = arr.riff[j + 1].start if j + 1 < len(arr.riff) else arr.total_beats
         # Legato between chugs (the guitars make the chug), choked like the guitars before strong beats.

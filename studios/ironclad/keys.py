@@ -42,16 +42,25 @@ def keys_agent(score: Score, arr: Arrangement, rng: np.random.Generator, prompt:
             program, voice_name = prog, name
             break
     part = Part("keys", voice_name, program=program, pan=0.0, gain=0.5)
+    bars: list[tuple[float, list[int]]] = []
     prev: list[int] | None = None
     for sec in arr.sections:
         for i, off in enumerate(sec.roots):
             chord = voice_lead(prev, triad(arr, off), LOW, HIGH)
-            start = (sec.start_bar + i) * 4.0
-            # tiny random velocity swell so repeated chords are not machine-identical
-            vel = int(70 + rng.integers(0, 8))
-            for p in chord:
-                part.add(start, 4.0, p, vel)
+            bars.append(((sec.start_bar + i) * 4.0, chord))
             prev = chord
+    # A repeated chord is held, not re-struck: the pad should add harmony, never rhythm.
+    j = 0
+    while j < len(bars):
+        start, chord = bars[j]
+        k = j + 1
+        while k < len(bars) and bars[k][1] == chord:
+            k += 1
+        end = bars[k][0] if k < len(bars) else arr.total_beats
+        vel = int(70 + rng.integers(0, 8))  # a little swell so repeated takes are not machine-identical
+        for p in chord:
+            part.add(start, end - start, p, vel)
+        j = k
     score.parts.append(part)
     arr.choices["keys"] = f"{voice_name} triads (thirds from the {arr.mood} scale)"
     return part

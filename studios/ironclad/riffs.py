@@ -50,7 +50,7 @@ TEMPLATES: dict[str, dict[str, dict[str, list[str]]]] = {
     "tremolo": {
         "slow": {"verse": ["S.......S.......", "t.t.t.t.t.t.t.t."], "chorus": ["S.......S.......", "S...S...S...S..."]},
         "mid": {"verse": ["tttttttttttttttt", "t.t.t.t.t.t.t.t."], "chorus": ["S.......S.......", "tttttttttttttttt"]},
-        "fast": {"verse": ["C...C...t.t.t.t.", "S...S...tttttttt"], "chorus": ["C...C...t.t.t.t.", "S...S...S......."]},
+        "fast": {"verse": ["C...C...t.t.t.t.", "S...S...t.t.t.t."], "chorus": ["C...C...t.t.t.t.", "S...S...S......."]},
     },
 }
 BREAKDOWN = {"slow": ["C.......C...C..."], "mid": ["C..C..C.m.m.C...", "C..m.mC..m.mC.m."],

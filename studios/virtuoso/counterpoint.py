@@ -60,10 +60,12 @@ def adapted_scale(key: Key, chord: list[int]) -> set[int]:
 
 
 def _choose(prev: int | None, prev_step: int, allowed: list[int], chord_pcs: set[int], strong: bool,
-            target: float, motif_step: int | None, rng: np.random.Generator) -> int:
+            target: float, motif_step: int | None, rng: np.random.Generator, tonic: int = -1) -> int:
     best, best_cost = allowed[0], float("inf")
     for p in allowed:
         cost = 0.12 * abs(p - target) + float(rng.uniform(0.0, 1.2))
+        if strong and p % 12 == tonic:
+            cost -= 0.6  # the tune leans on the tonic, which keeps the key unmistakable
         if prev is not None:
             iv = p - prev
             cost += _INTERVAL_COST.get(abs(iv), 6.0 if abs(iv) < 12 else 99.0)
@@ -134,7 +136,7 @@ def _compose_phrase(ph: Phrase, spans: Spans, key: Key, pulse: Pulse, rng: np.ra
         motif_step = None
         if bar_i == 1 and 0 < j < len(first_bar):
             motif_step = first_bar[j] - first_bar[j - 1]
-        p = _choose(prev, prev_step, pool, pcs, strong, target, motif_step, rng)
+        p = _choose(prev, prev_step, pool, pcs, strong, target, motif_step, rng, tonic_pc)
         if bar_i == 0:
             first_bar.append(p)
         prev_step = p - prev if prev is not None else 0
@@ -218,8 +220,11 @@ def bass_agent(score: Score, rng: np.random.Generator) -> Part:
     part = Part("bass", "bass", program=0)
     prev: int | None = None
     prev_sop: int | None = None
+    pedal = _pedal_spans(score)
     for start, end, chord in spans:
         pc = chord[0] % 12
+        if any(a <= start < b for a, b in pedal) and key.tonic in {q % 12 for q in chord}:
+            pc = key.tonic  # tonic pedal: I, IV64 and vi6 over the tonic anchor the key
         sop = _sounding(melody, start)
         cands = [p for p in range(36, 56) if p % 12 == pc]
         best, best_cost = cands[0], float("inf")
@@ -239,6 +244,18 @@ def bass_agent(score: Score, rng: np.random.Generator) -> Part:
         prev, prev_sop = best, sop
     _replace(score, part)
     return part
+
+
+def _pedal_spans(score: Score) -> list[tuple[float, float]]:
+    """Beats where the bass holds the tonic when it can: the opening phrase and the final one, up to
+    their cadence bars."""
+    phs = phrases(score)
+    bpb = score.beats_per_bar
+    spans = []
+    for ph in (phs[:1] + phs[-1:]) if phs else []:
+        if ph.bars > 2:
+            spans.append((float(ph.start_bar * bpb), float((ph.start_bar + ph.bars - 2) * bpb)))
+    return spans
 
 
 def canon_period(score: Score) -> int:

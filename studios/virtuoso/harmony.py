@@ -26,10 +26,10 @@ _INVERSION = {"": 0, "6": 1, "64": 2, "7": 0, "65": 1, "43": 2, "42": 3}
 
 # Functional walk in major-key numerals (minor is translated afterwards): tonic -> predominant -> dominant.
 _NEXT: dict[str, dict[str, float]] = {
-    "I": {"IV": 3, "vi": 3, "ii": 2, "V": 2, "I6": 1.5, "V6": 1, "iii": 0.5},
+    "I": {"IV": 3, "vi": 3, "ii": 2, "V": 2, "I6": 1.5, "V6": 1},
     "I6": {"IV": 3, "ii": 2, "ii6": 2, "V": 1},
     "V6": {"I": 4},
-    "vi": {"ii": 3, "IV": 3, "ii6": 2, "V": 1, "iii": 0.5},
+    "vi": {"ii": 3, "IV": 3, "ii6": 2, "V": 1},
     "iii": {"vi": 3, "IV": 2},
     "IV": {"V": 3, "I": 2, "ii": 1, "V7": 2, "I6": 1},
     "ii": {"V": 4, "V7": 3},
@@ -213,7 +213,9 @@ def harmony_agent(score: Score, form: str, rng: np.random.Generator, chromatic: 
             if source is not None and material(ph.section) != ph.section and offset + ph.bars <= len(source):
                 prog = [list(b) for b in source[offset:offset + ph.bars]]
             else:
-                prog = phrase_progression(ph, _role(ph.section, ph.index, rng), slots, rng, chromatic)
+                plain = ph.start_bar == 0 or ph.last_in_piece  # the key is stated without colour first and last
+                prog = phrase_progression(ph, _role(ph.section, ph.index, rng), slots, rng,
+                                          0.0 if plain else chromatic)
                 if prev and prev[0].section == ph.section and prev[0].cadence == "HC" and ph.bars >= 4 \
                         and prev[0].bars >= 4:
                     prog[:2] = [list(b) for b in prev[1][:2]]  # parallel period: the answer starts alike
