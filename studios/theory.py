@@ -5,13 +5,18 @@ voice leading and humanisation. Pure functions over MIDI numbers so every genre 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from studios.base import StudioError
 from studios.score import Note
+
+T = TypeVar("T")
 
 NOTE_NAMES_SHARP = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 NOTE_NAMES_FLAT = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
@@ -301,3 +306,49 @@ def humanise(notes: Sequence[Note], rng: np.random.Generator, timing: float = 0.
         out.append(Note(max(0.0, note.start + float(t)), max(1e-3, note.length + float(ln)),
                         note.pitch, int(np.clip(note.velocity + int(v), 1, 127))))
     return out
+
+
+# The composing temperature (the Weirdness slider): a context variable, so every agent's weighted choice
+# follows it without threading a parameter through each agent signature; contextvars keep concurrent
+# generations (threads, async tasks) apart.
+_TEMPERATURE: ContextVar[float] = ContextVar("composing_temperature", default=1.0)
+
+
+@contextmanager
+def composing_temperature(temperature: float) -> Iterator[None]:
+    """Run the agents inside this block at the given sampling temperature (1.0 = as tuned)."""
+    if not temperature > 0:
+        raise StudioError(f"composing temperature must be > 0, got {temperature!r}")
+    token = _TEMPERATURE.set(float(temperature))
+    try:
+        yield
+    finally:
+        _TEMPERATURE.reset(token)
+
+
+def current_temperature() -> float:
+    return _TEMPERATURE.get()
+
+
+def tempered(weights: Sequence[float] | np.ndarray, temperature: float | None = None) -> np.ndarray:
+    """Probabilities from weights at a temperature: < 1 sharpens toward the favourite, > 1 flattens."""
+    p = np.asarray(weights, dtype=np.float64)
+    if p.ndim != 1 or p.size == 0 or np.any(p < 0) or p.sum() <= 0:
+        raise StudioError(f"choice weights must be non-negative and not all zero, got {list(p)}")
+    p = p / p.sum()
+    t = current_temperature() if temperature is None else temperature
+    if t == 1.0:
+        return p  # exactly the tuned distribution, so default takes keep their seeds' music
+    q = np.where(p > 0, p, 0.0) ** (1.0 / t)
+    return q / q.sum()
+
+
+def choose(rng: np.random.Generator, options: Sequence[T], weights: Sequence[float] | np.ndarray) -> T:
+    """The one weighted choice every composing agent makes, at the current composing temperature."""
+    return options[int(rng.choice(len(options), p=tempered(weights)))]
+
+
+def choose_many(rng: np.random.Generator, options: Sequence[T], weights: Sequence[float] | np.ndarray,
+                n: int) -> list[T]:
+    """n independent weighted choices at the current composing temperature."""
+    return [options[int(i)] for i in rng.choice(len(options), size=n, p=tempered(weights))]

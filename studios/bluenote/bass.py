@@ -16,6 +16,7 @@ from studios.bluenote.chords import ChordSpan, chord_at, pitches_with
 from studios.bluenote.feel import section_role, vel
 from studios.bluenote.style import Style
 from studios.score import Part, Score
+from studios.theory import choose
 
 LOW, HIGH, CENTRE = 31, 53, 41  # G1..F3, centred on F2: the upright's singing register
 
@@ -29,7 +30,7 @@ def _root_near(pc: int, previous: int | None) -> int:
 
 def _approach(target: int, nxt: ChordSpan, previous: int, rng: np.random.Generator) -> int:
     """The last note before a chord change: a half step below/above, a scale step, or the dominant."""
-    kind = rng.choice(["below", "above", "scale", "fifth"], p=[0.35, 0.3, 0.2, 0.15])
+    kind = choose(rng, ["below", "above", "scale", "fifth"], [0.35, 0.3, 0.2, 0.15])
     if kind == "below":
         cand = [target - 1]
     elif kind == "above":

@@ -18,6 +18,7 @@ from studios.bluenote.chords import ChordSpan, chord_at
 from studios.bluenote.feel import section_role, swing, vel
 from studios.bluenote.style import COMPERS, Style
 from studios.score import Part, Score
+from studios.theory import choose
 
 Hit = tuple[float, float, float]  # (position on the straight grid within the bar, length, accent)
 
@@ -91,7 +92,7 @@ def _bar_hits(style: Style, role: str, bar: int, rng: np.random.Generator) -> li
     p = np.array([w[n] for n in names], float)
     if style.energy < 0.35:  # soft takes lean on sustained chords
         p[names.index("long")] += 2
-    return SWING_PATTERNS[names[int(rng.choice(len(names), p=p / p.sum()))]]
+    return SWING_PATTERNS[choose(rng, names, p)]
 
 
 def _ballad_chords(part: Part, chart: Sequence[ChordSpan], a: float, b: float, style: Style,

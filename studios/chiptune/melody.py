@@ -14,14 +14,14 @@ from studios.chiptune.harmony import chord_at
 from studios.chiptune.structure import ending_bar, front_loaded, section_profile
 from studios.chiptune.synth import instrument
 from studios.score import Note, Part, Score
-from studios.theory import Key, chord_scale, chord_tones_in_range, nearest_in, parse_key
+from studios.theory import Key, choose, choose_many, chord_scale, chord_tones_in_range, nearest_in, parse_key
 
 STEPS_PER_BAR = 16  # 16th-note grid
 _CELLS: dict[str, tuple[int, ...]] = {  # onsets (16ths) within one beat; "hold" ties over the beat
     "q": (0,), "8 8": (0, 2), "8. 16": (0, 3), "16 16 8": (0, 1, 2), "8 16 16": (0, 2, 3),
     "16x4": (0, 1, 2, 3), "r 8": (2,), "hold": (),
 }
-_MOVES = np.array([-3, -2, -1, 0, 1, 2, 3, 4])
+_MOVES = (-3, -2, -1, 0, 1, 2, 3, 4)
 _MOVE_P = np.array([0.05, 0.15, 0.27, 0.06, 0.27, 0.13, 0.04, 0.03])
 
 
@@ -59,7 +59,7 @@ def make_rhythm(energy: float, bpm: float, rng: np.random.Generator, bars: int =
     beats = bars * 4
     for beat in range(beats):
         probs = back if front_loaded(bpm) and beat % 4 >= 2 else p
-        name = names[int(rng.choice(len(names), p=probs))]
+        name = choose(rng, names, probs)
         if beat == 0 and name in ("hold", "r 8"):
             name = "8 8"
         if beat == beats - 1 and name not in ("q", "hold"):
@@ -78,7 +78,7 @@ def make_rhythm(energy: float, bpm: float, rng: np.random.Generator, bars: int =
 def make_motif(energy: float, bpm: float, rng: np.random.Generator) -> Motif:
     onsets, lengths = make_rhythm(energy, bpm, rng)
     n = len(onsets)
-    moves = [int(m) for m in rng.choice(_MOVES, size=n, p=_MOVE_P)]
+    moves = choose_many(rng, _MOVES, _MOVE_P, n)
     moves[0] = int(rng.integers(0, 3))  # start on root, third or fifth
     arp = [False] * n
     # Arpeggio runs: consecutive 16ths outline the chord, the signature chiptune flourish.
@@ -94,7 +94,7 @@ def vary(m: Motif, rng: np.random.Generator, amount: float = 0.5) -> Motif:
     """The 'answer': same rhythm, the back part of the contour re-drawn."""
     n = len(m.moves)
     cut = max(1, int(n * (1 - amount)))
-    moves = m.moves[:cut] + [int(x) for x in rng.choice(_MOVES, size=n - cut, p=_MOVE_P)]
+    moves = m.moves[:cut] + choose_many(rng, _MOVES, _MOVE_P, n - cut)
     arp = m.arp[:cut] + [False] * (n - cut)
     return Motif(list(m.onsets), list(m.lengths), moves, arp)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studios.score import Score, Section
-from studios.theory import Key, parse_key
+from studios.theory import Key, choose, parse_key
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def choose_key(prompt: str, rng: np.random.Generator, requested: str | None = No
     minor = bool(rng.random() < 0.5) if mood == 0 else mood > 0
     tonics = _MINOR_TONICS if minor else _MAJOR_TONICS
     weights = np.linspace(2.0, 1.0, len(tonics))
-    tonic = tonics[int(rng.choice(len(tonics), p=weights / weights.sum()))]
+    tonic = choose(rng, tonics, weights)
     return parse_key(tonic + ("m" if minor else ""))
 
 

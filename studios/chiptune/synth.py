@@ -130,7 +130,7 @@ def triangle_wave(phase: np.ndarray, dt: np.ndarray) -> np.ndarray:
 def lfsr_sequence(short: bool) -> np.ndarray:
     """The noise channel's 15-bit LFSR output (+-1): 32767 steps long, or 93 in short (metallic) mode."""
     reg, tap = 1, 6 if short else 1
-    out = []
+    out: list[float] = []
     seen: dict[int, int] = {}
     while reg not in seen:
         seen[reg] = len(out)
@@ -161,7 +161,8 @@ def lfsr_noise(n: int, clock_hz: float | np.ndarray, sample_rate: int, short: bo
 
 # ---------------------------------------------------------------- tonal channels
 
-def _layout(notes: list[Note], n_frames: int, sr: int, spb: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Note]]:
+def _layout(notes: list[Note], n_frames: int, sr: int,
+            spb: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Note]]:
     """Monophonic channel layout: a later note cuts the one before it, as on the 2A03."""
     notes = sorted((n for n in notes if n.length > 0), key=lambda n: (n.start, -n.pitch))
     s0 = np.array([round(n.start * spb * sr) for n in notes], dtype=np.int64)
@@ -188,7 +189,7 @@ def render_tonal(part: Part, n_frames: int, sr: int, bpm: float) -> np.ndarray:
     t_on = (active - s0[nid]) / sr
     t_left = (s1[nid] - active) / sr
     length_s = (s1 - s0)[nid] / sr
-    freq = midi_to_hz(np.array([n.pitch for n in notes], dtype=np.float64))[nid]
+    freq = np.asarray(midi_to_hz(np.array([n.pitch for n in notes], dtype=np.float64)))[nid]
     if env.vibrato > 0:
         ramp = np.clip((t_on - env.vibrato_delay_s) / 0.2, 0.0, 1.0) * (length_s > 0.3)
         freq = freq * 2.0 ** (env.vibrato * ramp * np.sin(2 * np.pi * env.vibrato_hz * t_on) / 12.0)

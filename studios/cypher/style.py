@@ -19,11 +19,12 @@ Words honoured in request.prompt (case-insensitive):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from studios.theory import Key, parse_key
+from studios.theory import Key, T, parse_key
 
 SUBGENRES = ("boom bap", "trap", "lofi")
 
@@ -114,7 +115,7 @@ def subgenre_of(prompt: str) -> str:
     return "trap" if _has(text, ("808", "808s")) else "boom bap"
 
 
-def _pick(rng: np.random.Generator, options: tuple) -> object:
+def _pick(rng: np.random.Generator, options: Sequence[T]) -> T:
     return options[int(rng.integers(len(options)))]
 
 

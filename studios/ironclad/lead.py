@@ -12,18 +12,20 @@ import numpy as np
 from studios.ironclad.form import Arrangement, SectionPlan
 from studios.ironclad.riffs import tempo_band
 from studios.score import Note, Part, Score
-from studios.theory import humanise, nearest_in
+from studios.theory import choose, humanise, nearest_in
+
+_LEAD_STEPS, _LEAD_STEP_W = (-2, -1, 1, 2, 3), (1, 2, 2, 1, 1)  # scale steps, leaning on neighbours
 
 LEAD_LOW, LEAD_HIGH = 62, 88
 MELODY_LOW, MELODY_HIGH = 59, 79
 
 # One-bar rhythm cells (note lengths in beats, summing to 4), by tempo band and role.
-SOLO_CELLS = {
+SOLO_CELLS: dict[str, list[list[float]]] = {
     "slow": [[1, 1, 2], [0.5, 0.5, 1, 2], [1, 1, 1, 1], [2, 1, 1]],
     "mid": [[0.25] * 16, [0.5] * 8, [0.25, 0.25, 0.5] * 4 + [], [0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 1, 1]],
     "fast": [[0.5] * 8, [1, 0.5, 0.5, 1, 0.5, 0.5], [0.5, 0.5, 1, 2]],
 }
-MELODY_CELLS = {
+MELODY_CELLS: dict[str, list[list[float]]] = {
     "slow": [[2, 2], [1, 1, 2], [4]],
     "mid": [[1, 1, 2], [1.5, 0.5, 2], [2, 1, 1], [1, 0.5, 0.5, 2]],
     "fast": [[1, 3], [4], [1, 3]],  # above 150 BPM melody notes start on beats 1-2 only
@@ -59,7 +61,7 @@ def _line(arr: Arrangement, sec: SectionPlan, cells: dict[str, list[list[float]]
                 pos = nearest_in(pos, _chord_tones(arr, sec.roots[i], low, high))  # chord tone on the one
             else:
                 idx = scale.index(nearest_in(pos, scale))
-                step = int(rng.choice([-2, -1, -1, 1, 1, 2, 3]))
+                step = choose(rng, _LEAD_STEPS, _LEAD_STEP_W)
                 idx = int(np.clip(idx + step, 0, len(scale) - 1))
                 pos = scale[idx]
             accent = abs(t - round(t)) < 1e-6

@@ -19,7 +19,8 @@ import numpy as np
 from studios.ironclad.form import Arrangement, SectionPlan
 
 STEP = 0.25  # beats per pattern step
-FAST_BPM = 150  # from here up librosa (and the ear) would rather hear half time: bars get "strong, strong, light, light"
+# From here up librosa (and the ear) would rather hear half time: bars get "strong, strong, light, light".
+FAST_BPM = 150
 
 # family -> band -> section role -> candidate bars
 TEMPLATES: dict[str, dict[str, dict[str, list[str]]]] = {

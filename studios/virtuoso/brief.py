@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studios.theory import Key, parse_key
+from studios.theory import Key, choose, parse_key
 
 FORMS = ("minuet", "sonatina", "binary", "ternary", "variations", "chorale", "prelude", "canon")
 ENSEMBLES = ("piano", "harpsichord", "quartet", "strings", "orchestra")
@@ -136,8 +136,8 @@ def choose_form(brief: Brief, rng: np.random.Generator) -> str:
         return brief.form
     if brief.baroque:
         return str(rng.choice(["canon", "prelude", "binary"]))
-    return str(rng.choice(["ternary", "sonatina", "minuet", "variations", "binary", "prelude"],
-                          p=[0.25, 0.2, 0.15, 0.15, 0.15, 0.1]))
+    return choose(rng, ["ternary", "sonatina", "minuet", "variations", "binary", "prelude"],
+                  [0.25, 0.2, 0.15, 0.15, 0.15, 0.1])
 
 
 def choose_ensemble(brief: Brief, form: str) -> str:

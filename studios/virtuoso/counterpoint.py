@@ -107,7 +107,7 @@ def _compose_phrase(ph: Phrase, spans: Spans, key: Key, pulse: Pulse, rng: np.ra
     bpb = pulse.beats_per_bar
     onsets: list[tuple[float, float, int, int]] = []  # (start, length, bar in phrase, index in bar)
     for i, bar in enumerate(_phrase_rhythm(ph, pulse, rng)):
-        t = (ph.start_bar + i) * bpb
+        t = float((ph.start_bar + i) * bpb)
         for j, d in enumerate(bar):
             onsets.append((t, d, i, j))
             t += d

@@ -16,7 +16,7 @@ import numpy as np
 
 from studios.base import StudioError
 from studios.score import Score
-from studios.theory import Key, parse_key, roman_chord
+from studios.theory import Key, choose, parse_key, roman_chord
 from studios.virtuoso.form import Phrase, material, phrases
 from studios.virtuoso.meter import Pulse
 
@@ -84,8 +84,7 @@ def to_mode(numeral: str, minor: bool) -> str:
 
 def _pick(options: dict[str, float], rng: np.random.Generator) -> str:
     names = list(options)
-    w = np.array([options[n] for n in names], dtype=float)
-    return names[int(rng.choice(len(names), p=w / w.sum()))]
+    return choose(rng, names, [options[n] for n in names])
 
 
 def _walk(start: str, count: int, rng: np.random.Generator, end_in_tonic: bool) -> list[str]:

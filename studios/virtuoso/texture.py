@@ -18,7 +18,7 @@ from studios.score import Note, Part, Score
 from studios.theory import parse_key, voice_lead
 from studios.virtuoso.counterpoint import adapted_scale
 from studios.virtuoso.form import variation_number
-from studios.virtuoso.harmony import chord_at, chord_spans
+from studios.virtuoso.harmony import chord_spans
 from studios.virtuoso.meter import Pulse
 
 FIGURES = ("alberti", "oompah", "repeated", "arpeggio", "walking", "chorale")
