@@ -1,14 +1,24 @@
-"""Engine and sessions. SQLite gets WAL and foreign keys so readers never block the one writer."""
+"""Engine and sessions. SQLite gets WAL and foreign keys so readers never block the one writer.
+
+Opening a Database upgrades its schema in place (Alembic, library/migrations). Every committed change
+to tracks is reported to on_tracks_changed listeners — the search index stays in sync through it,
+whichever code path (generation, import, batch edit) made the change.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from library.models import Base
+from library.migrate import upgrade
+from library.models import AlbumTrack, Comment, Track
+
+TracksChanged = Callable[[set[int]], None]
+_CHANGED = "changed_track_ids"
 
 
 def make_engine(url: str) -> Engine:
@@ -24,14 +34,44 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
-    Base.metadata.create_all(engine)
+    upgrade(engine)  # schema changes arrive as Alembic revisions, so users' databases upgrade in place
     return engine
+
+
+def mark_changed(session: Session, track_ids: Iterable[int]) -> None:
+    """Record tracks changed by bulk statements (which ORM events cannot see)."""
+    session.info.setdefault(_CHANGED, set()).update(track_ids)
+
+
+def _track_id(obj: Any) -> int | None:
+    if isinstance(obj, Track):
+        return obj.id
+    if isinstance(obj, Comment | AlbumTrack):
+        return obj.track_id
+    return None
 
 
 class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._listeners: list[TracksChanged] = []
+        event.listen(self._factory, "after_flush", self._collect)
+        event.listen(self._factory, "after_commit", self._notify)
+        event.listen(self._factory, "after_rollback", lambda s: s.info.pop(_CHANGED, None))
+
+    def on_tracks_changed(self, listener: TracksChanged) -> None:
+        self._listeners.append(listener)
+
+    def _collect(self, session: Session, _ctx: Any) -> None:
+        ids = {_track_id(o) for o in (*session.new, *session.dirty, *session.deleted)}
+        mark_changed(session, (i for i in ids if i is not None))
+
+    def _notify(self, session: Session) -> None:
+        ids = session.info.pop(_CHANGED, None)
+        if ids:
+            for listener in self._listeners:
+                listener(set(ids))
 
     @contextmanager
     def session(self) -> Iterator[Session]:
