@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import abc
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from studios.errors import StudioError
+from studios.meter import check_meter, meter_in_prompt, parse_time_signature
+from studios.phrasing import admit_outside_notes, regularise_phrases
+from studios.reference import keep_reference_melody
+from studios.remix import Remix
 from studios.score import Score
+from studios.theory import composing_temperature
 
 MIN_DURATION_S = 1.0
 MAX_DURATION_S = 600.0  # ten minutes: long enough for a full piece, short enough to bound memory
@@ -17,10 +23,6 @@ MAX_BPM = 300.0
 MAX_VARIATIONS = 8
 
 KEY_RE = re.compile(r"^([A-Ga-g])([#b]?)(m?)$")
-
-
-class StudioError(ValueError):
-    """A request a studio cannot honour; the message tells the user what to change."""
 
 
 def normalise_key(key: str) -> str:
@@ -42,6 +44,9 @@ class GenerationRequest:
     key: str | None = None
     seed: int | None = None
     variations: int = 1
+    time_signature: str | None = None  # None: the prompt's words (e.g. "waltz") or the studio's own metre
+    remix: Remix = field(default_factory=Remix)
+    reference: Score | None = None  # an earlier take's score, for Melody Loyalty
 
     def validated(self) -> GenerationRequest:
         d = float(self.duration_s)
@@ -59,7 +64,9 @@ class GenerationRequest:
         if not 1 <= int(self.variations) <= MAX_VARIATIONS:
             raise StudioError(f"variations must be between 1 and {MAX_VARIATIONS}")
         key = normalise_key(self.key) if self.key else None
-        return GenerationRequest(self.prompt.strip(), d, self.bpm, key, self.seed, int(self.variations))
+        meter = parse_time_signature(self.time_signature).text if self.time_signature else None
+        return replace(self, prompt=self.prompt.strip(), duration_s=d, key=key, variations=int(self.variations),
+                       time_signature=meter, remix=self.remix.validated())
 
 
 @dataclass
@@ -74,6 +81,7 @@ class Render:
     bpm: float = 0.0
     key: str = ""
     notes: str = ""  # what the agents decided, shown to the user
+    premaster: np.ndarray | None = None  # the stems' sum as fed to the bus chain and mastering
 
     @property
     def duration_s(self) -> float:
@@ -88,6 +96,7 @@ class Studio(abc.ABC):
     genre: str = ""
     keywords: tuple[str, ...] = ()  # prompt words that send a request here
     default_bpm: float = 120.0
+    time_signatures: tuple[str, ...] = ("4/4",)  # metres the agents can write; the first is the default
 
     @abc.abstractmethod
     def compose(self, request: GenerationRequest, rng: np.random.Generator) -> Score:
@@ -97,8 +106,27 @@ class Studio(abc.ABC):
     def render(self, score: Score, duration_s: float, sample_rate: int) -> Render:
         """Turn a score into exactly duration_s seconds of mastered stereo audio."""
 
-    def generate(self, request: GenerationRequest, sample_rate: int = 44100) -> Render:
+    def compose_take(self, request: GenerationRequest) -> tuple[Score, str]:
+        """Validate, settle the metre, run the agents at the Weirdness temperature, then the remix passes.
+
+        Returns the score and a note for the user (empty unless a prompt-implied metre was not possible).
+        """
         req = request.validated()
+        meter, note = check_meter(self.name, self.time_signatures, req.time_signature, meter_in_prompt(req.prompt))
+        req = replace(req, time_signature=meter)
         rng = np.random.default_rng(req.seed)
-        score = self.compose(req, rng)
-        return self.render(score, req.duration_s, sample_rate)
+        with composing_temperature(req.remix.temperature):
+            score = self.compose(req, rng)
+        # The remix passes draw from their own stream so the sliders never reshuffle the agents' choices.
+        passes = np.random.default_rng([req.seed if req.seed is not None else int(rng.integers(2**31)), 1])
+        regularise_phrases(score, req.remix.regularity, passes)
+        admit_outside_notes(score, req.remix.outside_rate, passes)
+        if req.reference is not None:
+            keep_reference_melody(score, req.reference, req.remix.melody_loyalty, passes)
+        return score, note
+
+    def generate(self, request: GenerationRequest, sample_rate: int = 44100) -> Render:
+        score, note = self.compose_take(request)
+        render = self.render(score, float(request.duration_s), sample_rate)
+        render.notes += note
+        return render

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from studios.base import StudioError
+from studios.errors import StudioError
 from studios.score import Note
 
 T = TypeVar("T")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from studios.score import Note, Part
+from studios.score import Note, Part, Score
 
 
 def swing(beat: float, ratio: float) -> float:
@@ -43,3 +43,30 @@ def section_role(name: str) -> str:
     if name.startswith("head"):
         return "head"
     return name
+
+
+def fold_to_three(score: Score) -> None:
+    """Jazz waltz in place: every 4/4 bar loses its fourth beat and the score becomes 3/4.
+
+    The agents' 4/4 grooves already put the ride, walking bass and comping on beats 1-3, so dropping
+    beat four leaves the waltz's ride "ding, ding-ga, ding" and a three-note walk per bar; notes that
+    crossed beat four are shortened by the beat they lose.
+    """
+    if score.beats_per_bar != 4:
+        return
+
+    def place(t: float) -> float:
+        bar, pos = divmod(t, 4.0)
+        return bar * 3.0 + min(pos, 3.0)
+
+    for part in score.parts:
+        folded = []
+        for n in part.notes:
+            if n.start % 4.0 >= 3.0 - 1e-6:
+                continue
+            start, end = place(n.start), place(n.start + n.length)
+            folded.append(Note(start, max(0.05, end - start), n.pitch, n.velocity))
+        part.notes = folded
+    score.chords = [(place(t), p) for t, p in score.chords if t % 4.0 < 3.0 - 1e-6]
+    score.beats_per_bar = 3
+    score.total_beats = score.total_beats * 0.75

@@ -18,6 +18,7 @@ from studios.base import GenerationRequest
 from studios.bluenote.bass import walking_bass_agent
 from studios.bluenote.comping import comping_agent
 from studios.bluenote.drums import drums_agent
+from studios.bluenote.feel import fold_to_three
 from studios.bluenote.harmony import describe_chart, harmony_agent
 from studios.bluenote.melody import melody_agent
 from studios.bluenote.style import COMPERS, LEADS, SUBSTYLE_NAMES, Style, interpret
@@ -88,13 +89,15 @@ class BlueNoteStudio(SoundFontStudio):
     keywords = ("jazz", "swing", "bebop", "blues", "bossa", "ii-v-i", "trio", "sax", "ballad", "modal",
                 "quartet", "walking bass")
     default_bpm = 150.0
+    time_signatures = ("4/4", "3/4")
     neural_style_lora: str | None = "bluenote-jazz"
     part_chains = {"lead": _lead_chain, "bass": _bass_chain, "comping": _comping_chain}
     bus_chain = staticmethod(_bus)
 
     def compose(self, request: GenerationRequest, rng: np.random.Generator) -> Score:
         style = interpret(request.prompt, request.bpm, request.key, rng)
-        bars = max(1, math.ceil(request.duration_s * style.bpm / 60.0 / 4 - 1e-9))
+        waltz = request.time_signature == "3/4"
+        bars = max(1, math.ceil(request.duration_s * style.bpm / 60.0 / (3 if waltz else 4) - 1e-9))
         score = JazzScore(bpm=style.bpm, key=style.key_name, beats_per_bar=4, total_beats=bars * 4.0,
                           style=style)
         chart = harmony_agent(score, style, rng)
@@ -106,8 +109,12 @@ class BlueNoteStudio(SoundFontStudio):
             if part.name in ("bass", "comping"):
                 part.notes = humanise(part.notes, rng, timing=0.006, velocity=4)
             untangle(part)
-        score.title = self._title(style, rng)
+        if waltz:
+            fold_to_three(score)
+        score.title = self._title(style, rng) + (" (Jazz Waltz)" if waltz else "")
         score.decisions = self._decisions(style, chart, score)
+        if waltz:
+            score.decisions["metre"] = "jazz waltz in 3/4 (the band's 4/4 grooves folded to three beats)"
         return score
 
     @staticmethod

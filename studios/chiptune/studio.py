@@ -67,4 +67,5 @@ class ChiptuneStudio(Studio):
         for stem in stems.values():
             mix += stem
         audio = master(mix, sample_rate)
-        return Render(audio, sample_rate, score, stems, title_for(score), score.bpm, score.key, describe(score))
+        return Render(audio, sample_rate, score, stems, title_for(score), score.bpm, score.key, describe(score),
+                      premaster=mix.astype(np.float32))

@@ -83,4 +83,5 @@ class CypherStudio(SoundFontStudio):
         mastered = master(effects.apply(bus_chain(style), mix, sample_rate), sample_rate)
         audio = exact_length(mastered, n, sample_rate)
         return Render(audio=audio, sample_rate=sample_rate, score=score, stems=stems,
-                      title=self.title_for(score), bpm=score.bpm, key=score.key, notes=self.describe(score))
+                      title=self.title_for(score), bpm=score.bpm, key=score.key, notes=self.describe(score),
+                      premaster=mix)

@@ -16,6 +16,7 @@ import pedalboard as pb
 
 from studios import effects
 from studios.base import GenerationRequest
+from studios.meter import parse_time_signature
 from studios.score import Score
 from studios.sfstudio import SoundFontStudio
 from studios.theory import parse_key
@@ -60,6 +61,7 @@ class VirtuosoStudio(SoundFontStudio):
                 "minuet", "menuet", "waltz", "chorale", "prelude", "variations", "concerto", "chamber",
                 "adagio", "allegro", "andante", "nocturne", "etude")
     default_bpm = 100.0
+    time_signatures = ("4/4", "3/4")
     neural_style_lora: str | None = "virtuoso-orchestral"
     part_chains: dict = {}  # the players stay dry; the hall is shared on the bus
     bus_chain = staticmethod(concert_hall)
@@ -71,7 +73,9 @@ class VirtuosoStudio(SoundFontStudio):
         ensemble = choose_ensemble(brief, form)
         key = choose_key(brief, rng, request.key)
         bpm = float(request.bpm) if request.bpm else float(choose_bpm(brief, form))
-        bpb = 3 if form == "minuet" else 4
+        # An asked metre wins; otherwise the form decides (minuets and waltzes in three).
+        bpb = int(parse_time_signature(request.time_signature).quarter_beats) if request.time_signature \
+            else (3 if form == "minuet" else 4)
         bars = max(1, math.ceil(float(request.duration_s) * bpm / 60.0 / bpb - 1e-9))
         score = VirtuosoScore(bpm=bpm, key=key.short, beats_per_bar=bpb, total_beats=float(bars * bpb))
         form_agent(score, form, rng)
