@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 uv=.venv/bin/uv
 common=(pyproject.toml --extra test --universal --python-version 3.11)
-all=$("$uv" pip compile "${common[@]}" 2>/dev/null)
+all=$("$uv" pip compile "${common[@]}" --quiet)
 skip=()
 for p in $(grep -oE '^(torch|triton|nvidia-[a-z0-9-]+|cuda-[a-z0-9-]+)==' <<<"$all" | tr -d '='); do
     skip+=(--no-emit-package "$p")
