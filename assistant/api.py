@@ -62,6 +62,12 @@ class GenerateIn(BaseModel):
     key: str | None = Field(None, max_length=8)
     seed: int | None = Field(None, ge=0, lt=2**31)
     variations: int = Field(1, ge=1, le=MAX_VARIATIONS)
+    time_signature: str | None = Field(None, max_length=5, examples=["3/4"])
+    reference: int | None = Field(None, ge=1, description="track id whose score this take remixes")
+    melody_loyalty: float | None = Field(None, ge=0, le=1)
+    weirdness: float | None = Field(None, ge=0, le=1)
+    genre_shift: float | None = Field(None, ge=0, le=1)
+    structure_consistency: float | None = Field(None, ge=0, le=1)
 
 
 class GenerateOut(BaseModel):
@@ -122,7 +128,10 @@ def build_router(services: StudioServices) -> APIRouter:
         """Compose through the active (or named, or prompt-matched) studio and return the new takes."""
         try:
             result = services.generate(body.prompt, studio=body.studio, duration_s=body.duration_s,
-                                       bpm=body.bpm, key=body.key, seed=body.seed, variations=body.variations)
+                                       bpm=body.bpm, key=body.key, seed=body.seed, variations=body.variations,
+                                       time_signature=body.time_signature, reference=body.reference,
+                                       melody_loyalty=body.melody_loyalty, weirdness=body.weirdness,
+                                       genre_shift=body.genre_shift, structure_consistency=body.structure_consistency)
         except StudioError as err:
             raise HTTPException(422, f"{err}. Nothing was saved.") from err
         info = result.studio

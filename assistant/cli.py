@@ -43,6 +43,12 @@ def generate(
     key: str = typer.Option(None, help="Key, e.g. C, F#, Bb, Dm, C#m."),
     seed: int = typer.Option(None, help="Same seed, same music."),
     variations: int = typer.Option(1, help="How many takes."),
+    time_signature: str = typer.Option(None, help="Metre, e.g. 4/4 or 3/4 (the word 'waltz' also gives 3/4)."),
+    reference: int = typer.Option(None, help="Track id whose score the new take remixes."),
+    melody_loyalty: float = typer.Option(None, help="0..1: how much of the reference melody to keep."),
+    weirdness: float = typer.Option(None, help="0..1: composing temperature and outside notes (0.3 = as tuned)."),
+    genre_shift: float = typer.Option(None, help="0..1: how far the prompt overrides the reference's style."),
+    structure_consistency: float = typer.Option(None, help="0..1: 1 = repeated phrases repeat exactly."),
 ) -> None:
     """Compose and render new takes into the library; prints their ids and file paths."""
     services = _services()
@@ -51,6 +57,8 @@ def generate(
         try:
             result = services.generate(
                 prompt, studio=studio, duration_s=duration, bpm=bpm, key=key, seed=seed, variations=variations,
+                time_signature=time_signature, reference=reference, melody_loyalty=melody_loyalty,
+                weirdness=weirdness, genre_shift=genre_shift, structure_consistency=structure_consistency,
                 progress=lambda msg, frac: bar.update(task, description=msg, completed=frac),
             )
         except StudioError as err:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +12,15 @@ import pyloudnorm
 from assistant.settings import StudioSettings, get_settings
 from library.db import Database
 from library.models import Track
-from library.repository import TrackFilter, TrackRepository
+from library.repository import TrackFilter, TrackNotFound, TrackRepository
+from library.search import SearchService
+from library.service import LibraryService
 from library.store import AudioStore
 from studios.base import GenerationRequest, Render, StudioError
 from studios.manager import StudioInfo, StudioManager
 from studios.midi import score_to_midi
+from studios.reference import SHIFT_TO_PROMPT, blend_for, load_reference
+from studios.remix import Remix
 
 Progress = Callable[[str, float], None]  # (message, fraction done 0..1)
 
@@ -42,6 +46,9 @@ class StudioServices:
         self.store = AudioStore(self.settings.audio_dir)
         self.store.clean_orphan_temps()
         self.studios = StudioManager(self.settings.default_studio, self.settings.soundfont)
+        self.library = LibraryService(self.db, self.store)  # albums, comments, batch edits, trash
+        self.search = SearchService(self.db, self.store, self.settings.data_dir, self.settings.text_embedder,
+                                    self.settings.clap_model)  # similar tracks (vector index, lazy)
 
     # -- generation ---------------------------------------------------------------------------------
     def choose_studio(self, prompt: str, studio: str | None, current: str | None) -> tuple[StudioInfo, str]:
@@ -64,25 +71,51 @@ class StudioServices:
         key: str | None = None,
         seed: int | None = None,
         variations: int = 1,
+        time_signature: str | None = None,
+        reference: int | None = None,
+        melody_loyalty: float | None = None,
+        weirdness: float | None = None,
+        genre_shift: float | None = None,
+        structure_consistency: float | None = None,
         progress: Progress = _no_progress,
     ) -> GenerateResult:
-        """Compose, render and file N takes. Validation happens before any file or row is written."""
-        request = GenerationRequest(prompt, duration_s, bpm, key, seed, variations).validated()
+        """Compose, render and file N takes. Validation happens before any file or row is written.
+
+        With a reference track, genre_shift decides whose style (studio, tempo, key, words) leads and
+        melody_loyalty how much of its melody is kept; the takes record it as their parent.
+        """
+        remix = Remix.of(melody_loyalty=melody_loyalty, weirdness=weirdness, genre_shift=genre_shift,
+                         structure_consistency=structure_consistency)
+        request = GenerationRequest(prompt, duration_s, bpm, key, seed, variations, time_signature, remix).validated()
+        ref = None
+        if reference is not None:
+            try:
+                parent = self.tracks.get(int(reference))
+            except TrackNotFound as err:
+                raise StudioError(f"no track #{reference} to use as the reference: pick one from the library") from err
+            if not parent.midi_path:
+                raise StudioError(f"track #{parent.id} has no saved score (MIDI) to remix: choose a studio take")
+            ref = load_reference(self.store.resolve(parent.midi_path), parent.studio, parent.prompt, parent.id)
         info, reason = self.choose_studio(prompt, studio, current_studio)
+        if ref is not None and not studio and (remix.genre_shift < SHIFT_TO_PROMPT or not self.studios.match(prompt)):
+            info = self.studios.info(ref.studio)
+            reason = f"it is the studio of reference track #{ref.track_id} (genre shift {remix.genre_shift:g})"
         engine = self.studios.get(info.id)
+        if ref is not None:
+            request = blend_for(engine, request, ref)
         base_seed = request.seed if request.seed is not None else int(np.random.default_rng().integers(2**31))
         takes, notes = [], []
         for i in range(request.variations):
             progress(f"{info.name}: composing take {i + 1} of {request.variations}", i / request.variations)
-            take_req = GenerationRequest(request.prompt, request.duration_s, request.bpm, request.key,
-                                         base_seed + i, 1)
+            take_req = replace(request, seed=base_seed + i, variations=1)
             render = engine.generate(take_req, sample_rate=self.settings.sample_rate)
-            takes.append(self._save_render(render, info.id, take_req))
+            takes.append(self._save_render(render, info.id, take_req, ref.track_id if ref else None))
             notes.append(render.notes)
         progress("done", 1.0)
         return GenerateResult(takes, info, reason, notes)
 
-    def _save_render(self, render: Render, studio_id: str, req: GenerationRequest) -> Track:
+    def _save_render(self, render: Render, studio_id: str, req: GenerationRequest,
+                     parent_id: int | None = None) -> Track:
         folder = self.store.new_take_dir()
         try:
             mix = self.store.write_wav(f"{folder}/mix.wav", render.audio, render.sample_rate)
@@ -98,8 +131,10 @@ class StudioServices:
                 duration_s=render.duration_s, sample_rate=render.sample_rate, channels=render.audio.shape[1],
                 seed=req.seed, file_path=mix, midi_path=midi, description=render.notes,
                 loudness_lufs=float(meter.integrated_loudness(render.audio)),
-                params={"duration_s": req.duration_s, "bpm": req.bpm, "key": req.key},
-                operation="generate",
+                params={"duration_s": req.duration_s, "bpm": req.bpm, "key": req.key,
+                        "time_signature": f"{render.score.beats_per_bar}/4", "reference": parent_id,
+                        **req.remix.as_params()},
+                parent_id=parent_id, operation="generate",
             )
             return self.tracks.add(track, stems)
         except BaseException:

@@ -8,16 +8,19 @@ the library recorded (studio, prompt). Tempo, key and metre are read from the sc
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from studios.errors import StudioError
+from studios.midi import MidiReadError, midi_to_score
 from studios.phrasing import melody_part
 from studios.score import Note, Score
 from studios.theory import parse_key, snap_to_scale
 
 if TYPE_CHECKING:  # base imports this module, so the request type is for annotations only
-    from studios.base import GenerationRequest
+    from studios.base import GenerationRequest, Studio
 
 SHIFT_TO_PROMPT = 0.5  # from here up the prompt's studio, key and words win over the reference's
 
@@ -91,3 +94,20 @@ def keep_reference_melody(take: Score, reference: Score, loyalty: float, rng: np
                 notes.append(Note(a + offset, min(n.length, bpb - offset), pitch, n.velocity))
     target.notes = sorted(notes, key=lambda n: (n.start, n.pitch))
     return kept_bars / total_bars
+
+
+def load_reference(midi_file: Path, studio: str, prompt: str, track_id: int | None = None) -> Reference:
+    """The reference for a remix from a take's saved MIDI; a clear error when it cannot be used."""
+    try:
+        score = midi_to_score(midi_file)
+    except MidiReadError as err:
+        raise StudioError(f"track #{track_id} cannot be a reference: {err}") from err
+    if melody_part(score) is None:
+        raise StudioError(f"track #{track_id} has no pitched notes to keep: choose a take with a melody")
+    return Reference(score, studio, prompt, track_id)
+
+
+def blend_for(studio: Studio, request: GenerationRequest, reference: Reference) -> GenerationRequest:
+    """blend_request with the prompt's own tempo and key taken from a quick sketch by this studio."""
+    sketch, _ = studio.compose_take(replace(request, reference=None))
+    return blend_request(request, reference, sketch.bpm, sketch.key, studio.time_signatures)

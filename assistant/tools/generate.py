@@ -1,4 +1,5 @@
-"""generate{prompt, studio, duration_s, bpm, key, variations}: compose, render and file new takes."""
+"""generate{prompt, studio, duration_s, bpm, key, variations, time_signature, reference, and the four remix
+sliders}: compose, render and file new takes."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from typing import Any
 
 from assistant.graph.state import ChatState, Take
 from assistant.services import StudioServices
-from assistant.tools.common import args_of, reply
+from assistant.tools.common import ToolInputError, args_of, reply, track_ref
 from library.store import StorePathError
 from studios.base import StudioError
+
+_SLIDERS = ("melody_loyalty", "weirdness", "genre_shift", "structure_consistency")
 
 
 def _take(services: StudioServices, track: Any) -> Take:
@@ -19,12 +22,15 @@ def _take(services: StudioServices, track: Any) -> Take:
 def generate(state: ChatState, services: StudioServices) -> dict[str, Any]:
     a = args_of(state)
     try:
+        reference = track_ref(state, a["reference"]) if a.get("reference") is not None else None
         result = services.generate(
             a.get("prompt", ""), studio=a.get("studio"), current_studio=state.get("studio"),
             duration_s=float(a.get("duration_s", 30.0)), bpm=a.get("bpm"), key=a.get("key"),
             seed=a.get("seed"), variations=int(a.get("variations", 1)),
+            time_signature=a.get("time_signature"), reference=reference,
+            **{k: a[k] for k in _SLIDERS if a.get(k) is not None},
         )
-    except (StudioError, StorePathError) as err:
+    except (StudioError, StorePathError, ToolInputError) as err:
         return reply(f"I couldn't make that: {err}. Nothing was saved.")
     takes = [_take(services, t) for t in result.takes]
     lines = [f"{result.studio.name} studio ({result.studio_reason}):"]
