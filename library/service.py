@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -16,8 +17,10 @@ from sqlalchemy.orm import Session, selectinload
 from library import edits
 from library.db import Database
 from library.edits import AlbumNotFound, LibraryInputError
+from library.importer import Importer, ImportReport
 from library.models import Album, Comment, Track, utcnow
 from library.repository import TrackFilter, TrackNotFound, TrackRepository
+from library.sidecars import migrate_sidecars
 from library.store import AudioStore
 
 BatchAction = Literal["favorite", "unfavorite", "dislike", "undislike", "trash", "restore", "tag", "untag",
@@ -97,6 +100,15 @@ class LibraryService:
     def children(self, track_id: int) -> list[Track]:
         q = select(Track).where(Track.parent_id == track_id).order_by(Track.created_at)
         return list(self._tx(lambda s: s.scalars(q).all()))
+
+    # -- import ----------------------------------------------------------------------------------------
+    def import_paths(self, paths: Sequence[Path], tags: Sequence[str] = ()) -> ImportReport:
+        """Audio files and folders (WAV/FLAC/MP3/OGG), autolabelled; re-importing skips duplicates."""
+        return Importer(self.tracks, self.store).import_paths(paths, tags)
+
+    def import_sidecars(self, folder: Path) -> ImportReport:
+        """The old app's metadata/*.json sidecars and the audio they name."""
+        return migrate_sidecars(Importer(self.tracks, self.store), folder)
 
     # -- one track ----------------------------------------------------------------------------------
     def update(self, track_id: int, changes: dict[str, Any]) -> Track:
