@@ -41,8 +41,11 @@ class StudioSettings(BaseSettings):
     whisper: Path | None = Field(None, description="A faster-whisper model folder or openai-whisper .pt.")
     demucs_repo: Path | None = Field(None, description="Local Demucs model repo (<sig>-<sha8>.th files).")
     soundfont: Path | None = Field(None, description="A GM .sf2 soundfont better than the bundled one.")
+    text_embedder: Path | None = Field(None, description="sentence-transformers folder; default: shipped MiniLM.")
+    clap_model: Path | None = Field(None, description="Local CLAP folder (ClapModel) for audio-text search.")
 
-    @field_validator("data_dir", "models_dir", "llm_gguf", "whisper", "demucs_repo", "soundfont")
+    @field_validator("data_dir", "models_dir", "llm_gguf", "whisper", "demucs_repo", "soundfont",
+                     "text_embedder", "clap_model")
     @classmethod
     def _expand(cls, v: Path | None) -> Path | None:
         return v.expanduser().resolve() if v is not None else None
