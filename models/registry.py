@@ -40,8 +40,10 @@ def embeddings(s: StudioSettings) -> Capability:
 
 
 def musicgen(s: StudioSettings) -> Capability:
-    return Capability("MusicGen", "not used: music comes from the symbolic genre studios", True,
-                      "coming: transformers MusicGen from your local weights via STUDIO_MUSICGEN")
+    from models.musicgen.probe import describe  # only looks at files and importability
+
+    backend, ready, upgrade = describe(s)
+    return Capability("MusicGen", backend, ready, upgrade)
 
 
 def stems(s: StudioSettings) -> Capability:

@@ -37,7 +37,7 @@ def plan(total: int, window: int, overlap: int, grid: float | None = None, promp
     if first_end < total and grid:
         first_end = max(overlap + 1, min(window, snap(first_end, grid) if snap(first_end, grid) <= window
                                          else int(window // grid * grid)))
-    windows = [Window(0, first_end, prompt)]
+    windows = [Window(prompt, first_end, prompt)]
     while windows[-1].end < total:
         seam = windows[-1].end
         end = min(total, seam + window - overlap)

@@ -73,6 +73,12 @@ def build_random(config: Any, seed: int = 0) -> Any:
     melody = config.model_type == "musicgen_melody"
     cls = MusicgenMelodyForConditionalGeneration if melody else MusicgenForConditionalGeneration
     model = cls(config).eval()
+    # EnCodec's codebooks start as zeros (they are learned by k-means): random ones make codes audible.
+    for layer in model.audio_encoder.quantizer.layers:
+        book = layer.codebook
+        book.embed.copy_(torch.randn_like(book.embed))
+        book.embed_avg.copy_(book.embed)
+        book.cluster_size.fill_(1.0)
     gc = model.generation_config
     gc.decoder_start_token_id = gc.pad_token_id = gc.bos_token_id = config.decoder.pad_token_id
     gc.do_sample, gc.guidance_scale, gc.top_k, gc.max_length = True, 3.0, 250, 1500
