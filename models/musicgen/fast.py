@@ -46,6 +46,28 @@ def _fuse(layer_attn: Any, names: tuple[str, ...]) -> Any:
     return fused
 
 
+def codebook_delays(num_codebooks: int, channels: int) -> list[int]:
+    """MusicGen's delay pattern: codebook k lags k steps (stereo: left/right pairs share a delay)."""
+    return [k // 2 if channels == 2 else k for k in range(num_codebooks)]
+
+
+def delay_pattern(batch: int, frames: int, delays: list[int], start: int, pad: int, device: Any,
+                  prompt: Any = None) -> Any:
+    """Delayed layout (batch, K, 1 + frames + max delay): -1 marks tokens to sample; start/pad/prompt are fixed.
+
+    Training uses the same layout with every frame given (prompt = all codes), so the LoRA learns exactly
+    what generation asks of it.
+    """
+    n_prompt = 0 if prompt is None else prompt.shape[-1]
+    seq = torch.full((batch, len(delays), 1 + frames + max(delays)), -1, dtype=torch.long, device=device)
+    for k, d in enumerate(delays):
+        seq[:, k, : d + 1] = start
+        seq[:, k, d + 1 + frames:] = pad
+        if n_prompt:
+            seq[:, k, d + 1: d + 1 + n_prompt] = prompt[:, k]
+    return seq
+
+
 class FastDecoder:
     """Wraps a loaded model's decoder weights (shared, not copied) for cached step-by-step decoding."""
 
@@ -62,8 +84,7 @@ class FastDecoder:
         self.scale = self.dec.embed_scale
         self.qkv = [_fuse(layer.self_attn, ("q_proj", "k_proj", "v_proj")) for layer in self.layers]
         self.head_w = torch.cat([h.weight.data for h in causal.lm_heads])  # (K*V, D): ~K*V*D, small
-        stereo = lm.channels == 2
-        self.delays = [k // 2 if stereo else k for k in range(self.K)]
+        self.delays = codebook_delays(self.K, lm.channels)
         self.start = int(lm.model.generation_config.decoder_start_token_id)
         self.pad = int(lm.model.generation_config.pad_token_id)
 
@@ -137,16 +158,7 @@ class FastDecoder:
 
     # -- the loop --------------------------------------------------------------------------------------
     def pattern(self, batch: int, frames: int, prompt: Any = None) -> Any:
-        """Delayed layout (batch, K, positions): -1 marks tokens to sample, others are fixed (start/pad/prompt)."""
-        n_prompt = 0 if prompt is None else prompt.shape[-1]
-        length = 1 + frames + max(self.delays)
-        seq = torch.full((batch, self.K, length), -1, dtype=torch.long, device=self.lm.device)
-        for k, d in enumerate(self.delays):
-            seq[:, k, : d + 1] = self.start
-            seq[:, k, d + 1 + frames:] = self.pad
-            if n_prompt:
-                seq[:, k, d + 1: d + 1 + n_prompt] = prompt[:, k]
-        return seq
+        return delay_pattern(batch, frames, self.delays, self.start, self.pad, self.lm.device, prompt)
 
     def iter_steps(self, cond: Conditioning, frames: int, sampling: Sampling, prompt: Any = None,
                    ) -> Iterator[tuple[int, Any]]:
