@@ -69,7 +69,8 @@ def apply_chunked(model: Any, mix: Any, progress: Progress = _quiet, batch: int 
             for s, e in zip(group, est, strict=True):
                 out[:, :, s: s + seg] += e * win
                 weight[s: s + seg] += win
-            progress(f"Demucs: chunk {min(i + batch, len(starts))}/{len(starts)}", min(i + batch, len(starts)) / len(starts))
+            done = min(i + batch, len(starts))
+            progress(f"Demucs: chunk {done}/{len(starts)}", done / len(starts))
     return (out / weight.clamp_min(1e-8))[..., :n]
 
 

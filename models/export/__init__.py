@@ -1,0 +1,1 @@
+"""DAW export: DAWproject (Bitwig, Studio One, Cubase), Reaper .RPP, and a plain stems + MIDI zip."""
