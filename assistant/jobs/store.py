@@ -1,0 +1,197 @@
+"""RunStore: schedules, run records and leases in the studio database, one short transaction each."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from assistant.jobs.records import FINISHED, JobsBase, Lease, Run, Schedule, utcnow
+from library.db import Database
+
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+class JobNotFound(LookupError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"no {what}: `studio jobs list` shows the scheduled jobs, `studio jobs runs` the runs")
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: int
+    schedule_id: int | None
+    kind: str
+    status: str
+    attempt: int
+    progress: float
+    message: str
+    error: str
+    takes: list[int]
+    duration_s: float | None
+    created_at: datetime
+    source: str
+
+
+def _view(r: Run) -> RunView:
+    return RunView(r.id, r.schedule_id, r.kind, r.status, r.attempt, r.progress, r.message, r.error,
+                   list(r.takes or []), r.duration_s, r.created_at, r.source)
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=utcnow().tzinfo)  # SQLite hands back naive UTC
+
+
+class RunStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        JobsBase.metadata.create_all(db.engine)  # idempotent; our tables only
+
+    # -- schedules ---------------------------------------------------------------------------------
+    def add_schedule(self, kind: str, args: dict[str, Any], trigger: str, description: str,
+                     retries: int, retry_delay_s: float) -> Schedule:
+        with self.db.session() as s:
+            row = Schedule(kind=kind, args=args, trigger=trigger, description=description, retries=retries,
+                           retry_delay_s=retry_delay_s)
+            s.add(row)
+            s.flush()
+            return row
+
+    def schedule(self, schedule_id: int) -> Schedule:
+        with self.db.session() as s:
+            row = s.get(Schedule, schedule_id)
+            if row is None:
+                raise JobNotFound(f"scheduled job {schedule_id}")
+            return row
+
+    def schedules(self, include_ended: bool = False) -> list[Schedule]:
+        q = select(Schedule).order_by(Schedule.id)
+        if not include_ended:
+            q = q.where(Schedule.state.in_(("active", "paused")))
+        with self.db.session() as s:
+            return list(s.scalars(q))
+
+    def set_state(self, schedule_id: int, state: str) -> None:
+        with self.db.session() as s:
+            s.execute(update(Schedule).where(Schedule.id == schedule_id).values(state=state))
+
+    # -- runs -------------------------------------------------------------------------------------
+    def claim(self, kind: str, args: dict[str, Any], source: str, schedule_id: int | None = None,
+              fire_key: str | None = None, attempt: int = 1) -> int | None:
+        """A new queued run; None when fire_key was already claimed (by this or another process)."""
+        try:
+            with self.db.session() as s:
+                row = Run(kind=kind, args=args, source=source, schedule_id=schedule_id, fire_key=fire_key,
+                          attempt=attempt)
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            return None
+
+    def start(self, run_id: int) -> bool:
+        """queued -> running; False when it was cancelled while waiting."""
+        with self.db.session() as s:
+            res = s.execute(update(Run).where(Run.id == run_id, Run.status == "queued")
+                            .values(status="running", started_at=utcnow(), worker=WORKER))
+            return bool(getattr(res, "rowcount", 0))
+
+    def progress(self, run_id: int, frac: float, message: str) -> bool:
+        """Record progress; returns whether a cancel was requested (the job then stops)."""
+        with self.db.session() as s:
+            s.execute(update(Run).where(Run.id == run_id).values(progress=min(max(frac, 0.0), 1.0),
+                                                                 message=message[:500]))
+            return bool(s.scalar(select(Run.cancel_requested).where(Run.id == run_id)))
+
+    def finish(self, run_id: int, status: str, message: str = "", error: str = "",
+               takes: list[int] | None = None) -> RunView:
+        with self.db.session() as s:
+            row = s.get(Run, run_id)
+            if row is None:
+                raise JobNotFound(f"run r{run_id}")
+            now = utcnow()
+            row.status, row.message, row.error = status, message[:2000], error[:4000]
+            row.takes = list(takes or [])
+            row.finished_at = now
+            row.duration_s = (now - _aware(row.started_at)).total_seconds() if row.started_at else 0.0
+            if status == "done":
+                row.progress = 1.0
+            return _view(row)
+
+    def request_cancel(self, run_id: int) -> RunView:
+        """Queued runs are cancelled at once; running ones stop at their next progress step."""
+        with self.db.session() as s:
+            row = s.get(Run, run_id)
+            if row is None:
+                raise JobNotFound(f"run r{run_id}")
+            if row.status not in FINISHED:
+                row.cancel_requested = True
+                if row.status == "queued":
+                    row.status, row.finished_at, row.duration_s = "cancelled", utcnow(), 0.0
+            return _view(row)
+
+    def run(self, run_id: int) -> RunView:
+        with self.db.session() as s:
+            row = s.get(Run, run_id)
+            if row is None:
+                raise JobNotFound(f"run r{run_id}")
+            return _view(row)
+
+    def runs(self, schedule_id: int | None = None, limit: int = 20, active_only: bool = False) -> list[RunView]:
+        q = select(Run).order_by(Run.id.desc()).limit(max(1, min(limit, 500)))
+        if schedule_id is not None:
+            q = q.where(Run.schedule_id == schedule_id)
+        if active_only:
+            q = q.where(Run.status.not_in(FINISHED))
+        with self.db.session() as s:
+            return [_view(r) for r in s.scalars(q)]
+
+    def fail_orphans(self) -> int:
+        """Runs this host left 'running' when its process died: marked failed so they do not look alive."""
+        host = WORKER.split(":")[0]
+        with self.db.session() as s:
+            rows = list(s.scalars(select(Run).where(Run.status.in_(("running", "queued")),
+                                                    Run.worker.like(f"{host}:%"), Run.worker != WORKER)))
+            for row in rows:
+                pid = int(row.worker.rsplit(":", 1)[1])
+                if not _alive(pid):
+                    row.status, row.error, row.finished_at = "failed", "worker process ended mid-run", utcnow()
+            return len(rows)
+
+    # -- leases -----------------------------------------------------------------------------------
+    def acquire(self, name: str, ttl_s: float, owner: str = WORKER) -> bool:
+        """Take (or renew) a lease; succeeds only if it is free, expired or already ours."""
+        now = utcnow()
+        until = now + timedelta(seconds=ttl_s)
+        try:
+            with self.db.session() as s:
+                res = s.execute(update(Lease).where(Lease.name == name, or_(Lease.owner == owner,
+                                                                             Lease.expires_at < now))
+                                .values(owner=owner, expires_at=until))
+                if getattr(res, "rowcount", 0):
+                    return True
+                if s.get(Lease, name) is not None:
+                    return False
+                s.add(Lease(name=name, owner=owner, expires_at=until))
+            return True
+        except IntegrityError:  # another process inserted it between our check and insert
+            return False
+
+    def release(self, name: str, owner: str = WORKER) -> None:
+        with self.db.session() as s:
+            s.execute(delete(Lease).where(Lease.name == name, Lease.owner == owner))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
