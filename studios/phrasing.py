@@ -104,9 +104,12 @@ def admit_outside_notes(score: Score, rate: float, rng: np.random.Generator) -> 
     if melody is None or rate <= 0:
         return
     pcs = set(_scale_pcs(parse_key(score.key)))
+    bpb = score.beats_per_bar
     out = []
     for n in melody.notes:
-        if n.pitch % 12 in pcs and rng.random() < rate:
+        # Downbeats and long notes stay put: they carry the key, so the take still reads in it.
+        passing = n.length <= 1.0 + 1e-6 and abs(n.start / bpb - round(n.start / bpb)) > 0.02
+        if passing and n.pitch % 12 in pcs and rng.random() < rate:
             options = [n.pitch + d for d in (-1, 1) if (n.pitch + d) % 12 not in pcs]
             if options:
                 n = Note(n.start, n.length, options[int(rng.integers(len(options)))], n.velocity)
@@ -132,30 +135,45 @@ def pitch_entropy(notes: Sequence[Note]) -> float:
     return -sum(c / total * math.log2(c / total) for c in counts.values()) if total else 0.0
 
 
-def _shape(notes: Sequence[Note], start: float) -> set[tuple[float, int]]:
-    return {(round((n.start - start) * 4) / 4, n.pitch) for n in notes}
+def _similarity(a: Sequence[Note], a0: float, b: Sequence[Note], b0: float) -> float:
+    """Jaccard similarity of two phrases as (onset on a 16th grid, pitch), also tried with pitches taken
+    from each phrase's first note, so a riff moved to a new root still counts as the same phrase."""
+    def shape(notes: Sequence[Note], start: float, relative: bool) -> set[tuple[float, int]]:
+        first = min(notes, key=lambda n: (n.start, n.pitch)).pitch if notes and relative else 0
+        return {(round((n.start - start) * 4) / 4, n.pitch - first) for n in notes}
+
+    best = 0.0
+    for relative in (False, True):
+        x, y = shape(a, a0, relative), shape(b, b0, relative)
+        best = max(best, len(x & y) / max(1, len(x | y)))
+    return best
 
 
 def phrase_repetition(score: Score, part: Part | None = None) -> float:
-    """Mean Jaccard similarity of each section's later phrases to its first (onset on a 16th grid, pitch)."""
+    """Mean similarity of each section's later phrases to its first (see _similarity);
+    NaN when no section repeats a phrase (nothing to measure)."""
     part = part or melody_part(score)
     if part is None:
-        return 0.0
+        return math.nan
     sims = []
     for phrases in _phrase_spans(score):
         if len(phrases) < 2:
             continue
-        first = _shape(_within(part.notes, *phrases[0]), phrases[0][0])
+        first = _within(part.notes, *phrases[0])
         for a, b in phrases[1:]:
-            other = _shape(_within(part.notes, a, b), a)
-            sims.append(len(first & other) / max(1, len(first | other)))
-    return float(np.mean(sims)) if sims else 0.0
+            sims.append(_similarity(first, phrases[0][0], _within(part.notes, a, b), a))
+    return float(np.mean(sims)) if sims else math.nan
 
 
-def shared_notes(reference: Sequence[Note], take: Sequence[Note], tolerance: float = 0.05) -> float:
-    """Share of the reference's notes the take also plays: same pitch, onset within `tolerance` beats."""
+def shared_notes(reference: Sequence[Note], take: Sequence[Note], tolerance: float = 0.05,
+                 any_octave: bool = False) -> float:
+    """Share of the reference's notes the take also plays: same pitch (or pitch class, with any_octave:
+    a tune moved into another instrument's register), onset within `tolerance` beats."""
+    def pitch(n: Note) -> int:
+        return n.pitch % 12 if any_octave else n.pitch
+
     by_pitch: dict[int, list[float]] = {}
     for n in take:
-        by_pitch.setdefault(n.pitch, []).append(n.start)
-    hits = sum(any(abs(t - n.start) <= tolerance for t in by_pitch.get(n.pitch, ())) for n in reference)
+        by_pitch.setdefault(pitch(n), []).append(n.start)
+    hits = sum(any(abs(t - n.start) <= tolerance for t in by_pitch.get(pitch(n), ())) for n in reference)
     return hits / max(1, len(reference))

@@ -58,11 +58,14 @@ def blend_request(request: GenerationRequest, reference: Reference, prompt_bpm: 
 
 
 def _transposition(reference: Score, take: Score, ref_notes: list[Note], take_notes: list[Note]) -> int:
-    """Semitones that move the reference tune into the take's key and near its register."""
+    """Semitones that move the reference tune into the take's key, and by octaves into the take's melody
+    range when it would otherwise sit outside it (a bass-register tune handed to a flute, say)."""
     shift = (parse_key(take.key).tonic - parse_key(reference.key).tonic + 6) % 12 - 6
     if take_notes and ref_notes:
-        gap = float(np.median([n.pitch for n in take_notes]) - np.median([n.pitch for n in ref_notes]) - shift)
-        shift += 12 * round(gap / 12)
+        here = float(np.median([n.pitch for n in ref_notes])) + shift
+        low, high = min(n.pitch for n in take_notes), max(n.pitch for n in take_notes)
+        if not low <= here <= high:
+            shift += 12 * round((float(np.median([n.pitch for n in take_notes])) - here) / 12)
     return shift
 
 

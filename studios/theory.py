@@ -352,3 +352,14 @@ def choose_many(rng: np.random.Generator, options: Sequence[T], weights: Sequenc
                 n: int) -> list[T]:
     """n independent weighted choices at the current composing temperature."""
     return [options[int(i)] for i in rng.choice(len(options), size=n, p=tempered(weights))]
+
+
+def choose_bag(rng: np.random.Generator, bag: Sequence[T]) -> T:
+    """A pick from a bag where repeats are the weights (e.g. [1, 1, 2, 3]), at the composing temperature.
+
+    At temperature 1 this is exactly rng.choice(bag), so the tuned agents keep their seeds' music.
+    """
+    if current_temperature() == 1.0:
+        return bag[int(rng.choice(len(bag)))]
+    options = list(dict.fromkeys(bag))
+    return choose(rng, options, [bag.count(o) for o in options])

@@ -15,7 +15,7 @@ import numpy as np
 
 from studios.bluenote.chords import ChordSpan, chord_at
 from studios.bluenote.lines import Range, land, scale_step, tonic_near
-from studios.theory import choose
+from studios.theory import choose_bag
 
 Cell = list[tuple[int, int]]  # (start slot, length in slots) over two bars of 8ths (16 slots)
 
@@ -54,7 +54,7 @@ def make_motif(rng: np.random.Generator, ballad: bool) -> Motif:
     peak = int(rng.integers(1, max(2, n)))
     contour = []
     for i in range(n):
-        step = choose(rng, (1, 2, 3), (2, 1, 1)) * (1 if i < peak else -1)
+        step = choose_bag(rng, (1, 1, 2, 3)) * (1 if i < peak else -1)
         if rng.random() < 0.15:
             step = -step
         contour.append(step)

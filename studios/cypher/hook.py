@@ -13,9 +13,7 @@ from studios.cypher.beats import fit_beat, tempo_band
 from studios.cypher.form import CypherScore
 from studios.cypher.harmony import chord_at
 from studios.score import Part
-from studios.theory import Key, choose, humanise, nearest_in
-
-_HOOK_STEPS, _HOOK_STEP_W = (-2, -1, 1, 2, 0), (1, 2, 2, 1, 1)  # mostly steps, the odd skip or repeat
+from studios.theory import Key, choose_bag, humanise, nearest_in
 
 # Onsets (beats inside one bar); a motif is two of these.
 RHYTHMS: dict[str, tuple[tuple[float, ...], ...]] = {
@@ -46,7 +44,7 @@ def motif(key: Key, sub: str, band: str, rng: np.random.Generator) -> list[tuple
     for b, onsets in enumerate(bars):
         for t in onsets:
             out.append((b * 4.0 + t, idx))
-            idx = int(np.clip(idx + choose(rng, _HOOK_STEPS, _HOOK_STEP_W), -4, 5))
+            idx = int(np.clip(idx + choose_bag(rng, (-2, -1, -1, 1, 1, 2, 0)), -4, 5))
     return out
 
 

@@ -12,9 +12,7 @@ import numpy as np
 from studios.ironclad.form import Arrangement, SectionPlan
 from studios.ironclad.riffs import tempo_band
 from studios.score import Note, Part, Score
-from studios.theory import choose, humanise, nearest_in
-
-_LEAD_STEPS, _LEAD_STEP_W = (-2, -1, 1, 2, 3), (1, 2, 2, 1, 1)  # scale steps, leaning on neighbours
+from studios.theory import choose_bag, humanise, nearest_in
 
 LEAD_LOW, LEAD_HIGH = 62, 88
 MELODY_LOW, MELODY_HIGH = 59, 79
@@ -61,7 +59,7 @@ def _line(arr: Arrangement, sec: SectionPlan, cells: dict[str, list[list[float]]
                 pos = nearest_in(pos, _chord_tones(arr, sec.roots[i], low, high))  # chord tone on the one
             else:
                 idx = scale.index(nearest_in(pos, scale))
-                step = choose(rng, _LEAD_STEPS, _LEAD_STEP_W)
+                step = choose_bag(rng, (-2, -1, -1, 1, 1, 2, 3))
                 idx = int(np.clip(idx + step, 0, len(scale) - 1))
                 pos = scale[idx]
             accent = abs(t - round(t)) < 1e-6
