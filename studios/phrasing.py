@@ -32,6 +32,11 @@ def melody_part(score: Score) -> Part | None:
     return max(upper, key=lambda p: float(np.median([n.pitch for n in p.notes])), default=None)
 
 
+def melody_notes(score: Score) -> list[Note]:
+    part = melody_part(score)
+    return list(part.notes) if part else []
+
+
 def phrase_bars(score: Score) -> int:
     """Bars per phrase: four in sections long enough to repeat them, else two."""
     longest = max((s.bars for s in score.sections), default=0)
