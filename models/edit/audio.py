@@ -7,8 +7,6 @@ from dataclasses import dataclass
 import librosa
 import numpy as np
 
-from models.musicgen.longform import equal_power_join
-
 MIN_REGION_S = 0.25  # shorter than this is a click, not a region
 ANALYSIS_SR = 22050
 HOP = 512
@@ -88,8 +86,24 @@ def snap_region(region: Region, grid: np.ndarray, duration_s: float) -> Region:
     return Region(a, b)
 
 
-def splice(base: np.ndarray, patch: np.ndarray, start: int, fade_in: int, fade_out: int | None = None) -> np.ndarray:
-    """base with its region from `start` replaced by patch, equal-power crossfades at both joins.
+def crossfade(head: np.ndarray, tail: np.ndarray, fade: int, correlated: bool = False) -> np.ndarray:
+    """head's last `fade` samples overlapped with tail's first `fade`.
+
+    Unrelated material gets equal-power gains (cos/sin: loudness holds through the join); material that
+    is nearly the same on both sides (a re-render of the same notes) gets linear gains, because
+    equal-power gains would add up to +3 dB there.
+    """
+    if fade <= 0:
+        return np.concatenate([head, tail], axis=0)
+    t = (np.arange(fade, dtype=np.float32) + 0.5) / fade
+    g_in, g_out = (t, 1 - t) if correlated else (np.sin(t * np.pi / 2), np.cos(t * np.pi / 2))
+    mixed = head[-fade:] * g_out[:, None] + tail[:fade] * g_in[:, None]
+    return np.concatenate([head[:-fade], mixed, tail[fade:]], axis=0)
+
+
+def splice(base: np.ndarray, patch: np.ndarray, start: int, fade_in: int, fade_out: int | None = None,
+           correlated: bool = False) -> np.ndarray:
+    """base with its region from `start` replaced by patch, crossfaded at both joins.
 
     patch carries fade_in samples before and fade_out after the region, so each join overlaps two
     continuous signals (2*fade samples) rather than cutting.
@@ -98,8 +112,8 @@ def splice(base: np.ndarray, patch: np.ndarray, start: int, fade_in: int, fade_o
     end = start + patch.shape[0] - fade_in - fade_out
     if start - fade_in < 0 or end + fade_out > base.shape[0] or end <= start:
         raise EditError("the splice needs room for its crossfades inside the track")
-    head = equal_power_join(base[:start + fade_in], patch, 2 * fade_in)
-    return equal_power_join(head, base[end - fade_out:], 2 * fade_out)
+    head = crossfade(base[:start + fade_in], patch, 2 * fade_in, correlated)
+    return crossfade(head, base[end - fade_out:], 2 * fade_out, correlated)
 
 
 def room(start: int, end: int, total: int, fade: int) -> tuple[int, int]:

@@ -12,10 +12,9 @@ from typing import Protocol
 
 import numpy as np
 
-from models.edit.audio import EditError, beat_times
+from models.edit.audio import EditError, beat_times, crossfade
 from models.edit.base import EditResult, Source
 from models.edit.inpaint import _dist, beat_features
-from models.musicgen.longform import equal_power_join
 
 MAX_EXTEND_S = 300.0
 TAIL_S = 0.5  # takes end with a fade-out: continue from the last beat before it
@@ -25,6 +24,7 @@ MIN_LOOP_BEATS = 4
 
 class Extender(Protocol):
     name: str
+    fade_s: float
 
     def extend(self, src: Source, seconds: float, prompt: str = "", fade_s: float = FADE_S) -> EditResult: ...
 
@@ -48,6 +48,7 @@ def cut_point(grid: np.ndarray, duration_s: float) -> int:
 
 class LoopExtender:
     name = "offline loop-aware continuation (the take's own material)"
+    fade_s = FADE_S
 
     def jump_target(self, feats: np.ndarray, e: int, beats_per_bar: int, bar_locked: bool) -> int:
         """The beat q < e - MIN_LOOP_BEATS whose two preceding beats best match the two before e."""
@@ -69,7 +70,7 @@ class LoopExtender:
         out, seams = src.audio[: e_n + fade], []
         while out.shape[0] - fade < total:
             seams.append((out.shape[0] - fade) / src.sr)
-            out = equal_power_join(out, src.audio[q_n - fade: e_n + fade], 2 * fade)
+            out = crossfade(out, src.audio[q_n - fade: e_n + fade], 2 * fade)
         out = out[:total].copy()
         fade_out = min(int(0.05 * src.sr), total)
         out[total - fade_out:] *= np.cos(np.linspace(0, np.pi / 2, fade_out))[:, None].astype(np.float32)

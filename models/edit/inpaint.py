@@ -18,6 +18,7 @@ FADE_S = 0.03
 
 class Inpainter(Protocol):
     name: str
+    fade_s: float  # default crossfade at each join
 
     def inpaint(self, src: Source, region: Region, prompt: str = "", fade_s: float = FADE_S) -> EditResult: ...
 
@@ -44,6 +45,7 @@ class ConcatInpainter:
     """Offline, any audio: copy the best-matching beats from elsewhere in the take."""
 
     name = "offline concatenative fill (beat-synchronous chroma/MFCC match)"
+    fade_s = FADE_S
 
     def source_start(self, src: Source, region: Region) -> float:
         grid = beat_times(src.audio, src.sr, src.bpm)

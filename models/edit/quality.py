@@ -1,7 +1,8 @@
 """Checks run on every edited take before it is shown: seam smoothness and loudness.
 
-A seam is smooth when the spectral flux around it is no higher than the track's own 95th percentile
-(an ordinary onset), or no higher than what the parent had at the same spot (a drum hit was there).
+A seam is smooth when the spectral flux around it is no higher than the track's own 95th percentile,
+or no sharper than what the parent has there (a drum hit was there) or on a typical beat (a splice on a
+beat inherits that beat's onset; the 75th percentile of the parent's flux on its beats).
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ class Seam:
     flux: float
     p95: float
     parent_flux: float | None
+    beat_flux: float | None = None
 
     @property
     def smooth(self) -> bool:
-        return self.flux <= self.p95 or (self.parent_flux is not None and self.flux <= 1.25 * self.parent_flux)
+        refs = [self.p95, *(1.25 * f for f in (self.parent_flux, self.beat_flux) if f is not None)]
+        return self.flux <= max(refs)
 
     @property
     def ratio(self) -> float:
@@ -69,14 +72,24 @@ class QualityReport:
                 f"true peak {self.true_peak_dbtp:.1f} dBTP")
 
 
+def _typical_beat(flux: np.ndarray, beats: np.ndarray | None) -> float | None:
+    if beats is None or not len(beats):
+        return None
+    on = [flux_at(flux, t) for t in beats if t * ANALYSIS_SR / HOP < len(flux)]
+    return float(np.percentile(on, 75)) if on else None
+
+
 def check(audio: np.ndarray, sr: int, seams_s: list[float], parent: np.ndarray | None = None,
-          parent_sr: int | None = None) -> QualityReport:
+          parent_sr: int | None = None, beats: np.ndarray | None = None) -> QualityReport:
     flux = spectral_flux(audio, sr)
     p95 = float(np.percentile(flux, 95)) if len(flux) else 0.0
     parent_flux = spectral_flux(parent, parent_sr or sr) if parent is not None else None
-    seams = tuple(Seam(t, flux_at(flux, t), p95,
-                       flux_at(parent_flux, t) if parent_flux is not None and t * ANALYSIS_SR / HOP < len(parent_flux)
-                       else None) for t in seams_s)
+    beat_flux = _typical_beat(parent_flux if parent_flux is not None else flux, beats)
+
+    def at_parent(t: float) -> float | None:
+        inside = parent_flux is not None and t * ANALYSIS_SR / HOP < len(parent_flux)
+        return flux_at(parent_flux, t) if inside else None  # type: ignore[arg-type]
+    seams = tuple(Seam(t, flux_at(flux, t), p95, at_parent(t), beat_flux) for t in seams_s)
     parent_lufs = loudness_lufs(parent, parent_sr or sr) if parent is not None else None
     return QualityReport(seams, loudness_lufs(audio, sr), true_peak_dbtp(audio), parent_lufs)
 
