@@ -13,11 +13,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assistant.cli_train import train as train_command
 from assistant.settings import get_settings
 from library.repository import TrackFilter
 from studios.base import StudioError
 
 app = typer.Typer(help="MusicGen Pro Studio: a local, private AI music studio.", no_args_is_help=True)
+app.command(name="train")(train_command)  # MusicGen LoRA styles (assistant/cli_train.py)
 console = Console()
 err_console = Console(stderr=True)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -157,6 +159,11 @@ def serve(
 
     s = get_settings()
     uvicorn.run(create_app(_services()), host=host or s.host, port=port or s.port)
+
+
+from assistant.cli_jobs import register as _register_jobs  # noqa: E402  (voice and jobs commands)
+
+_register_jobs(app)
 
 
 if __name__ == "__main__":
