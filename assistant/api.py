@@ -138,6 +138,9 @@ def build_router(services: StudioServices) -> APIRouter:
         return GenerateOut(studio=StudioOut(id=info.id, name=info.name, genre=info.genre),
                            reason=result.studio_reason, takes=[TrackOut.of(t) for t in result.takes])
 
+    from assistant.api_edit import build_edit_router  # editing routes: in-paint, extend, upscale, stems, export
+
+    router.include_router(build_edit_router(services))
     return router
 
 

@@ -165,6 +165,10 @@ from assistant.cli_jobs import register as _register_jobs  # noqa: E402  (voice 
 
 _register_jobs(app)
 
+from assistant.cli_edit import register as _register_edit  # noqa: E402  (inpaint, extend, upscale, stems, export)
+
+_register_edit(app, _services, _fail, console)
+
 
 if __name__ == "__main__":
     app()
