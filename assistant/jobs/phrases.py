@@ -14,6 +14,8 @@ from typing import Any
 from assistant.jobs.context import JobError
 
 _DAYS = {d: i for i, d in enumerate(("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"))}
+# Cron lines carry weekday NAMES: crontab counts 0 = Sunday, APScheduler's day_of_week 0 = Monday.
+_ABBR = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PARTS_OF_DAY = {"night": 2, "morning": 8, "afternoon": 14, "evening": 19, "midnight": 0, "noon": 12}
 # "at 90 bpm" is a tempo, not a time.
 _CLOCK = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?!\s*(?:bpm|beats|b\.p\.m|seconds|secs|s\b|%))"
@@ -76,17 +78,26 @@ def parse_every(text: str) -> str | None:
     if re.search(r"\bweekdays?\b", low):
         days = [1, 2, 3, 4, 5]
     elif re.search(r"\bweekends?\b", low):
-        days = [0, 6]
+        days = [6, 0]
     if days:
         h, mi = _time_of_day(low, (0, 0))
-        return f"{mi} {h} * * {','.join(map(str, days))}"
+        return f"{mi} {h} * * {','.join(_ABBR[d] for d in days)}"
     if re.search(r"\bweekly\b|\bevery week\b", low):
         h, mi = _time_of_day(low, (0, 0))
-        return f"{mi} {h} * * 0"
+        return f"{mi} {h} * * sun"
     if re.search(r"\b(every|each)\s+(day|night|morning|afternoon|evening)\b|\b(daily|nightly)\b", low):
         h, mi = _time_of_day(low, (2, 0) if "night" in low else (9, 0))
         return f"{mi} {h} * * *"
     return None
+
+
+def named_weekdays(cron: str) -> str:
+    """A crontab line with numeric weekdays (0/7 = Sunday) rewritten with names, as APScheduler needs."""
+    fields = cron.split()
+    if len(fields) != 5:
+        raise JobError(f"bad cron line {cron!r}: five fields (minute hour day month weekday)")
+    fields[4] = re.sub(r"\b[0-7]\b", lambda m: _ABBR[int(m[0])], fields[4])
+    return " ".join(fields)
 
 
 def parse_when(text: str, now: datetime) -> datetime | None:

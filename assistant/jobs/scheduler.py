@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from assistant.jobs.context import JobError
-from assistant.jobs.phrases import When
+from assistant.jobs.phrases import When, named_weekdays
 from assistant.jobs.store import JobNotFound, RunView
 
 FUNC_REF = "assistant.jobs.scheduler:scheduled"
@@ -55,7 +55,7 @@ class QueueExecutor(BaseExecutor):
 def trigger_for(when: When) -> CronTrigger | DateTrigger:
     if when.cron:
         try:
-            return CronTrigger.from_crontab(when.cron)
+            return CronTrigger.from_crontab(named_weekdays(when.cron))
         except ValueError as err:
             raise JobError(f"bad cron line {when.cron!r}: {err} (five fields: minute hour day month weekday)") \
                 from err
