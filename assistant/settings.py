@@ -33,6 +33,7 @@ class StudioSettings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; empty means SQLite inside data_dir.")
     host: str = Field("127.0.0.1", description="UI/API bind address; loopback unless you mean it.")
     port: int = Field(8000, ge=1, le=65535)
+    ui_password: str | None = Field(None, description="Password for the chat UI login; unset = no login.")
     sample_rate: int = Field(44100, description="Sample rate of studio renders.")
     default_studio: str = "chiptune"
     models_dir: Path | None = Field(None, description="Where model weights live; default data_dir/models.")

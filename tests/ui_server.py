@@ -24,11 +24,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def studio_server(data_dir: Path, log: Path):
-    port = free_port()
-    env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir)}
+def studio_server(data_dir: Path, log: Path, extra_env: dict[str, str] | None = None, port: int | None = None):
+    port = port or free_port()
+    env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir), **(extra_env or {})}
     studio = Path(sys.executable).with_name("studio")
-    with open(log, "w") as fh:
+    with open(log, "a") as fh:
         proc = subprocess.Popen([str(studio), "ui", "--no-open", "--port", str(port)], env=env,
                                 stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -1,63 +1,59 @@
-"""Chainlit adapter: every turn goes through the same ChatRunner as `studio ask`; this file only renders."""
+"""Chainlit adapter: hooks only. Turns go through the same graph as `studio ask` (assistant/ui/chat.py);
+the take editor, library lists, voice and uploads live in their own modules over the same services."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import chainlit as cl
 from chainlit.server import app as server_app
+from chainlit.types import ThreadDict
 
-from assistant.api import audio_url, build_router, mount_first
-from assistant.graph.runner import ChatRunner
-from assistant.services import StudioServices
+from assistant.api import build_router, mount_first
+from assistant.ui import actions, chat_settings, library_view, voice  # noqa: F401 - registers callbacks
+from assistant.ui.auth import enable_password
+from assistant.ui.chat import run_turn
+from assistant.ui.files import build_files_router
+from assistant.ui.persistence import data_layer
+from assistant.ui.runtime import runner, services
+from assistant.ui.uploads import handle_uploads
 
-services = StudioServices()
-runner = ChatRunner(services)
-mount_first(server_app, build_router(services))
-
-STEP_NAMES = {"route": "Understanding your request", "generate": "Composing, rendering and mastering"}
-_DONE = object()
-
-
-def _step_output(node: str, update: dict[str, Any]) -> str:
-    if node == "route":
-        r = update.get("route") or {}
-        return f"{r.get('tool')} {r.get('args', {})}"
-    return ", ".join(f"#{t['id']} {t['title']}" for t in update.get("takes") or []) or "done"
+_services = services()
+runner()  # open the thread checkpoint now, not on the first message
+mount_first(server_app, build_router(_services))
+mount_first(server_app, build_files_router(_services))
+if _services.settings.ui_password:
+    enable_password(_services.settings.ui_password, _services.settings.data_dir)
 
 
-async def _graph_updates(text: str, thread_id: str):  # type: ignore[no-untyped-def]
-    """Run the (blocking) graph in a worker thread and hand its node updates to the event loop."""
-    loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[Any] = asyncio.Queue()
+@cl.data_layer
+def _history() -> Any:
+    return data_layer(_services.settings.data_dir)
 
-    def work() -> None:
-        try:
-            for item in runner.stream(text, thread_id):
-                loop.call_soon_threadsafe(queue.put_nowait, item)
-        finally:
-            loop.call_soon_threadsafe(queue.put_nowait, _DONE)
 
-    task = loop.run_in_executor(None, work)
-    while (item := await queue.get()) is not _DONE:
-        yield item
-    await task  # re-raise anything the graph raised
+WELCOME = ("Studio ready. Try: *make a 20 second chiptune track at 140 bpm*. Drag on a take's waveform to select "
+           "a part; the settings panel holds the studio, the remix sliders, duration, BPM and key.")
 
 
 @cl.on_chat_start
 async def start() -> None:
-    await cl.Message(content="Studio ready. Try: *make a 20 second chiptune track at 140 bpm*").send()
+    await chat_settings.send_panel()
+    await cl.Message(content=WELCOME, actions=library_view.library_actions()).send()
+
+
+@cl.on_chat_resume
+async def resume(thread: ThreadDict) -> None:
+    await chat_settings.send_panel((thread.get("metadata") or {}).get("chat_settings"))
+
+
+@cl.on_settings_update
+async def settings_update(values: dict[str, Any]) -> None:
+    await cl.Message(content=f"Next generations use: {chat_settings.describe(values)}.").send()
 
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
-    thread_id = cl.context.session.thread_id
-    async for node, update in _graph_updates(message.content, thread_id):
-        async with cl.Step(name=STEP_NAMES.get(node, node.replace("_", " ").capitalize()), type="tool") as step:
-            step.output = _step_output(node, update)
-    result = runner.result(thread_id)
-    elements: list[Any] = [
-        cl.Audio(name=f"#{t['id']} {t['title']}", url=audio_url(t["id"]), display="inline") for t in result.takes
-    ]
-    await cl.Message(content=result.reply, elements=elements).send()
+    if await handle_uploads(message.elements or []) and not message.content.strip():
+        return
+    if message.content.strip():
+        await run_turn(message.content)
