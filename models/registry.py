@@ -47,17 +47,21 @@ def musicgen(s: StudioSettings) -> Capability:
 
 
 def stems(s: StudioSettings) -> Capability:
-    return Capability("stems", "exact per-instrument stems saved with every studio render", True,
-                      "coming: Demucs from your local models (STUDIO_DEMUCS_REPO) for any audio")
+    from models.edit import probe
+
+    return Capability("stems", *probe.stems(s))
 
 
 def upscaler(s: StudioSettings) -> Capability:
-    return _coming("upscaler", "no upscaling", "coming: re-render at the target rate and DSP bandwidth extension")
+    from models.edit import probe
+
+    return Capability("upscaler", *probe.upscaler(s))
 
 
 def inpainter(s: StudioSettings) -> Capability:
-    return _coming("in-painter", "no region editing",
-                   "coming: symbolic re-compose of a region and concatenative fill for any audio")
+    from models.edit import probe
+
+    return Capability("in-painter", *probe.inpainter(s))
 
 
 def soundfont(s: StudioSettings) -> Capability:
