@@ -36,11 +36,13 @@ class RunView:
     duration_s: float | None
     created_at: datetime
     source: str
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
 
 
 def _view(r: Run) -> RunView:
     return RunView(r.id, r.schedule_id, r.kind, r.status, r.attempt, r.progress, r.message, r.error,
-                   list(r.takes or []), r.duration_s, r.created_at, r.source)
+                   list(r.takes or []), r.duration_s, r.created_at, r.source, r.started_at, r.finished_at)
 
 
 def _aware(t: datetime) -> datetime:

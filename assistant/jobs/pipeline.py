@@ -1,0 +1,88 @@
+"""The unattended pipeline: generate N takes -> score -> keep the best (favorite), trash the rest ->
+optional extras (MIDI, stems, upscale) -> file the keepers into an album. One library transaction
+for the verdict, so a failure leaves either no verdict or all of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.jobs.context import JobContext, JobError, JobOutcome
+from assistant.jobs.kinds import generate_kwargs
+from assistant.jobs.scoring import TakeScore, score_file
+from assistant.services import StudioServices
+from library.edits import LibraryInputError
+from library.models import Track
+from library.service import BatchEdit
+
+EXTRAS = ("midi", "stems", "upscale")
+
+
+def score_takes(services: StudioServices, takes: list[Track]) -> list[TakeScore]:
+    """Best first. The Quality Agent is used when installed (assistant.agents.quality.score_track)."""
+    try:
+        from assistant.agents.quality import score_track  # type: ignore[import-not-found]
+    except ImportError:
+        score_track = None
+    scores = []
+    for t in takes:
+        if score_track is not None:
+            scores.append(TakeScore(t.id, float(score_track(services, t)), "quality agent"))
+        else:
+            scores.append(score_file(t, str(services.track_path(t))))
+    return sorted(scores, key=lambda s: -s.score)
+
+
+def _check(args: dict[str, Any]) -> tuple[dict[str, Any], int, list[str], str | None]:
+    gen = generate_kwargs(dict(args.get("generate") or {}))
+    n = int(gen.get("variations", 1))
+    keep = int(args.get("keep", 1))
+    if n < 2 or not 1 <= keep < n:
+        raise JobError(f"a pipeline needs at least 2 takes and keeps 1..N-1 of them (got {n} takes, keep {keep})")
+    extras = list(args.get("extras") or [])
+    if bad := sorted(set(extras) - set(EXTRAS)):
+        raise JobError(f"unknown pipeline extra(s) {', '.join(bad)}: choose from {', '.join(EXTRAS)}")
+    album = args.get("album")
+    return gen, keep, extras, str(album) if album else None
+
+
+def _extras(services: StudioServices, kept: list[Track], extras: list[str], rate: int | None) -> list[str]:
+    notes = []
+    for t in kept:
+        if "midi" in extras:
+            notes.append(f"#{t.id} MIDI {t.midi_path}" if t.midi_path else f"#{t.id} has no score to export")
+        if "stems" in extras:
+            notes.append(f"#{t.id} stems: {', '.join(s.name for s in t.stems) or 'none'}")
+        if "upscale" in extras:
+            upscale = getattr(services, "upscale", None)  # edit-ops service; absent in older builds
+            if upscale is None:
+                notes.append("upscale is not available in this build; the takes were kept at their rate")
+            else:
+                notes.append(f"#{t.id} upscaled: #{upscale(t.id, rate or 48000).id}")
+    return notes
+
+
+def run_pipeline(ctx: JobContext, args: dict[str, Any]) -> JobOutcome:
+    gen, keep, extras, album = _check(args)
+    services = ctx.services
+    result = services.generate(**gen, progress=lambda msg, f: ctx.progress(msg, 0.6 * f))
+    ctx.progress("scoring takes", 0.65)
+    ranked = score_takes(services, result.takes)
+    kept_ids = [s.track_id for s in ranked[:keep]]
+    trashed = [s.track_id for s in ranked[keep:]]
+    ctx.progress("filing the verdict", 0.8)
+    steps = [BatchEdit(kept_ids, "favorite"), BatchEdit(trashed, "trash")]
+    try:
+        if album:
+            if album not in {a.name for a in services.library.albums()}:
+                services.library.create_album(album, "filed by a scheduled pipeline")
+            steps.append(BatchEdit(kept_ids, "add_to_album", album=album))
+        services.library.batch(*steps)
+    except LibraryInputError as err:
+        raise JobError(str(err)) from err
+    kept = [services.tracks.get(i) for i in kept_ids]
+    notes = _extras(services, kept, extras, args.get("sample_rate"))
+    best = ranked[0]
+    summary = (f"kept {', '.join(f'#{i}' for i in kept_ids)} (best {best.score:.2f}: {best.reasons}); "
+               f"trashed {', '.join(f'#{i}' for i in trashed)}" + (f"; album {album!r}" if album else "")
+               + (f"; {'; '.join(notes)}" if notes else ""))
+    return JobOutcome(summary, [t.id for t in result.takes])
