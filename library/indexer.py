@@ -37,6 +37,11 @@ class SyncReport:
     audio: int = 0
     problems: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        head = (f"embedded={self.embedded} relabelled={self.relabelled} removed={self.removed} "
+                f"audio={self.audio}")
+        return "; ".join([head, *self.problems[:5]])
+
 
 def meta_of(t: Track, text: str) -> dict[str, Any]:
     return {"track_id": t.id, "studio": t.studio or "", "trashed": t.trashed_at is not None,

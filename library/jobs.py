@@ -39,7 +39,7 @@ class JobRunner:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._threads: dict[int, threading.Thread] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def _set(self, job_id: int, **values: object) -> None:
         with self.db.session() as s:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from library.db import Database
 from library.edits import LibraryInputError, find_album
 from library.indexer import Indexer, Progress, SyncReport
+from library.jobs import JobRunner, JobView
 from library.models import AlbumTrack, Track
 from library.repository import TrackNotFound
 from library.store import AudioStore
@@ -78,6 +79,7 @@ class SearchService:
         self._lock = threading.RLock()
         self._dirty: set[int] = set()
         self._worker: threading.Thread | None = None
+        self.jobs = JobRunner(db)
         db.on_tracks_changed(self._changed)
 
     # -- the index ------------------------------------------------------------------------------------
@@ -113,6 +115,14 @@ class SearchService:
             ix.index.reset()
             ix.forget()
             return self.sync(progress)
+
+    def start_reindex(self, full: bool = False) -> JobView:
+        """Re-index in the background (full: drop and rebuild); poll jobs.get(id) for progress."""
+        def work(progress: Progress) -> str:
+            report = self.rebuild(progress) if full else self.sync(progress)
+            return report.summary()
+
+        return self.jobs.start("reindex", work, {"full": full})
 
     def _changed(self, ids: set[int]) -> None:
         if not self.active:
