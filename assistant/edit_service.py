@@ -20,16 +20,17 @@ from models.edit import choose
 from models.edit.audio import EditError, beat_times, check_region, snap_region
 from models.edit.base import BackendUnavailable, EditResult, Source
 from models.edit.extend import check_seconds, loop_length, seamless_loop
-from models.edit.quality import QualityReport, check, match_loudness
+from models.edit.quality import QualityReport, check
 from models.edit.symbolic import StudioTake, recover, saved_request
 from models.edit.upscale import check_rate
 from studios.base import StudioError
-from studios.mastering import CEILING_DBTP, limiter
+from studios.mastering import CEILING_DBTP, limiter, loudness_lufs
 from studios.midi import score_to_midi
 
 SNAP_CONSISTENCY = 0.7  # Structure Consistency at which MusicGen in-paint edges snap to beats
 RETRY_FADE = 4.0  # a rough seam is re-spliced once with a crossfade this many times longer
 LOOP_FADE_S = 0.05
+SPAN_PAD_S = 0.3  # level fixes reach this far outside the seams (covers every crossfade)
 
 
 @dataclass
@@ -158,10 +159,11 @@ class EditService:
             if sum(s.ratio for s in q2.seams) < sum(s.ratio for s in quality.seams):
                 result, quality = retry, q2
         if not quality.loudness_ok and quality.parent_lufs is not None:
-            result.audio = match_loudness(result.audio, result.sr, quality.parent_lufs)
+            result.audio = relevel(result, quality.parent_lufs)
             quality = measured(result)
         if quality.true_peak_dbtp > CEILING_DBTP:  # a splice can add overs the parent's limiter never saw
-            result.audio = limiter(result.audio, result.sr, CEILING_DBTP - 0.3).astype(np.float32)
+            a, b = edited_span(result)
+            result.audio[a:b] = limiter(result.audio[a:b], result.sr, CEILING_DBTP - 0.5)
             quality = measured(result)
         return result, quality
 
@@ -202,6 +204,41 @@ class EditService:
         with self.s.db.session() as s:
             for stem in s.query(Stem).filter(Stem.track_id == track_id):
                 stem.source = source
+
+
+def edited_span(result: EditResult) -> tuple[int, int]:
+    """Samples between the first and last seam (in-paint) or from the first seam on (extend); all if none.
+
+    Level fixes stay inside it, so the untouched part of the parent stays bit-exact.
+    """
+    n = result.audio.shape[0]
+    if not result.seams_s:
+        return 0, n
+    pad = int(SPAN_PAD_S * result.sr)
+    a = max(0, int(result.seams_s[0] * result.sr) - pad)
+    b = n if len(result.seams_s) == 1 else min(n, int(result.seams_s[-1] * result.sr) + pad)
+    return a, b
+
+
+def relevel(result: EditResult, target_lufs: float) -> np.ndarray:
+    """Gain on the edited span only (10 ms ramps) until the whole take reads target_lufs."""
+    a, b = edited_span(result)
+    audio = result.audio.copy()
+    ramp = np.ones(b - a, np.float32)
+    r = min(int(0.01 * result.sr), (b - a) // 2)
+    if r > 0:
+        ramp[:r] = np.linspace(0, 1, r)
+        if b < audio.shape[0]:
+            ramp[-r:] = np.linspace(1, 0, r)
+    gain_db = 0.0
+    for _ in range(3):
+        miss = target_lufs - loudness_lufs(audio, result.sr)
+        if not np.isfinite(miss) or abs(miss) < 0.2:
+            break
+        gain_db += miss
+        g = 10.0 ** (gain_db / 20.0)
+        audio[a:b] = result.audio[a:b] * (1 + (g - 1) * ramp)[:, None]
+    return audio.astype(np.float32)
 
 
 def _musicgen_type() -> type:

@@ -20,6 +20,8 @@ def stereo(audio: np.ndarray) -> np.ndarray:
     a = np.asarray(audio, dtype=np.float32)
     if a.ndim == 1:
         a = np.stack([a, a], axis=1)
+    if a.ndim == 2 and a.shape[1] == 1:
+        a = np.repeat(a, 2, axis=1)
     if a.ndim != 2:
         raise EditError(f"audio must be (frames,) or (frames, channels), got shape {a.shape}")
     return a

@@ -92,13 +92,3 @@ def check(audio: np.ndarray, sr: int, seams_s: list[float], parent: np.ndarray |
     seams = tuple(Seam(t, flux_at(flux, t), p95, at_parent(t), beat_flux) for t in seams_s)
     parent_lufs = loudness_lufs(parent, parent_sr or sr) if parent is not None else None
     return QualityReport(seams, loudness_lufs(audio, sr), true_peak_dbtp(audio), parent_lufs)
-
-
-def match_loudness(audio: np.ndarray, sr: int, target_lufs: float, ceiling_dbtp: float = -1.0) -> np.ndarray:
-    """Gain to the parent's loudness, never past the true-peak ceiling (an edit should not jump in level)."""
-    level = loudness_lufs(audio, sr)
-    if not (np.isfinite(level) and np.isfinite(target_lufs)):
-        return audio
-    y = audio * np.float32(10.0 ** ((target_lufs - level) / 20.0))
-    over = true_peak_dbtp(y) - ceiling_dbtp
-    return (y * np.float32(10.0 ** (-over / 20.0)) if over > 0 else y).astype(np.float32)
