@@ -61,8 +61,10 @@ def check_meter(studio_name: str, supported: tuple[str, ...], asked: str | None,
     """
     if asked is not None:
         if asked not in supported:
+            elsewhere = ("; Virtuoso (minuets, waltzes) and Blue Note (jazz waltz) write 3/4"
+                         if asked == "3/4" else "")
             raise StudioError(f"the {studio_name} studio writes in {' or '.join(supported)} only, not {asked}: "
-                              "choose one of those, or Virtuoso (3/4 minuets and waltzes) or Blue Note (jazz waltz)")
+                              f"choose one of those{elsewhere}")
         return asked, ""
     if from_prompt is not None and from_prompt not in supported:
         return None, (f" (The prompt suggests {from_prompt}, but the {studio_name} studio writes in "

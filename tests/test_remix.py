@@ -50,8 +50,10 @@ def test_bad_time_signature_is_a_clear_error(text, message):
 
 
 def test_time_signature_a_studio_cannot_write_is_refused_by_name():
-    with pytest.raises(StudioError, match="Chiptune studio writes in 4/4 only, not 3/4"):
+    with pytest.raises(StudioError, match="Chiptune studio writes in 4/4 only, not 3/4.*Blue Note"):
         manager.get("chiptune").compose_take(GenerationRequest("x", 4.0, time_signature="3/4"))
+    with pytest.raises(StudioError, match=r"Virtuoso studio writes in 4/4 or 3/4 only, not 6/8: choose one of those$"):
+        manager.get("virtuoso").compose_take(GenerationRequest("a jig", 4.0, time_signature="6/8"))
 
 
 def test_prompt_words_give_the_metre():
