@@ -5,43 +5,13 @@ Track audio has stable URLs here, so players in resumed chats keep working after
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from fastapi import APIRouter, FastAPI, HTTPException, Query
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
+from assistant.api_library import build_library_router
+from assistant.library_schemas import TrackOut, audio_url  # noqa: F401 (audio_url: re-exported for the UI)
 from assistant.services import StudioServices
-from library.models import Track
-from library.repository import TrackFilter, TrackNotFound
-from library.store import StorePathError
 from studios.base import MAX_DURATION_S, MAX_VARIATIONS, StudioError
-
-
-class TrackOut(BaseModel):
-    id: int
-    title: str
-    prompt: str
-    studio: str
-    bpm: float | None
-    key: str | None
-    duration_s: float
-    sample_rate: int
-    seed: int | None
-    parent_id: int | None
-    operation: str
-    favorite: bool
-    created_at: datetime
-    description: str
-    stems: list[str]
-    audio_url: str
-
-    @classmethod
-    def of(cls, t: Track) -> TrackOut:
-        return cls(id=t.id, title=t.title, prompt=t.prompt, studio=t.studio, bpm=t.bpm, key=t.key,
-                   duration_s=t.duration_s, sample_rate=t.sample_rate, seed=t.seed, parent_id=t.parent_id,
-                   operation=t.operation, favorite=t.favorite, created_at=t.created_at,
-                   description=t.description, stems=[s.name for s in t.stems], audio_url=audio_url(t.id))
 
 
 class StudioOut(BaseModel):
@@ -76,39 +46,11 @@ class GenerateOut(BaseModel):
     takes: list[TrackOut]
 
 
-def audio_url(track_id: int) -> str:
-    return f"/api/library/tracks/{track_id}/audio"
-
-
 def build_router(services: StudioServices) -> APIRouter:
     router = APIRouter(prefix="/api")
 
-    def load(track_id: int) -> Track:
-        try:
-            return services.get_track(track_id)
-        except TrackNotFound as err:
-            raise HTTPException(404, str(err)) from err
-
-    @router.get("/library/tracks", tags=["library"], response_model=list[TrackOut])
-    def list_tracks(studio: str | None = None, limit: int = Query(50, ge=1, le=500),
-                    offset: int = Query(0, ge=0)) -> list[TrackOut]:
-        return [TrackOut.of(t) for t in services.list_tracks(TrackFilter(studio, limit=limit, offset=offset))]
-
-    @router.get("/library/tracks/{track_id}", tags=["library"], response_model=TrackOut)
-    def get_track(track_id: int) -> TrackOut:
-        return TrackOut.of(load(track_id))
-
-    @router.get("/library/tracks/{track_id}/audio", tags=["library"],
-                summary="Download or stream a track (HTTP range requests supported)")
-    def track_audio(track_id: int) -> FileResponse:
-        track = load(track_id)
-        try:
-            path = services.track_path(track)
-        except StorePathError as err:
-            raise HTTPException(404, str(err)) from err
-        if not path.exists():
-            raise HTTPException(404, f"the audio file of track #{track_id} is missing from the data dir")
-        return FileResponse(path, media_type="audio/wav", filename=f"track-{track_id}.wav")
+    # Library and similar-track routes (tracks, albums, comments, batch, audio with ranges, /api/rag).
+    router.include_router(build_library_router(services))
 
     @router.get("/studio/current", tags=["studio"], response_model=StudioOut)
     def current_studio() -> StudioOut:
