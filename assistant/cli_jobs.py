@@ -173,21 +173,27 @@ def run_now(kind: str = typer.Argument(..., help="generate, pipeline, reindex, w
 
 
 def worker(seconds: float = typer.Option(0, "--for", help="Stop after this many seconds (0: until Ctrl-C)."),
+           until_idle: bool = typer.Option(False, help="Stop once no job is scheduled or running (batch use)."),
            ) -> None:
-    """Run the scheduler: fire due jobs through the queue and print each finished run."""
+    """Run the scheduler: fire due jobs through the queue and print each run it finished."""
     from assistant.jobs.present import run_line
+    from assistant.jobs.store import WORKER
 
     rt = _runtime(run_scheduler=True)
     _say(f"worker: {len(rt.schedules())} scheduled job(s); Ctrl-C stops")
-    seen = {r.id for r in rt.store.runs(limit=500)}
+    seen: set[int] = set()  # runs this process finished and printed (the scheduler may fire before this line)
     end = time.monotonic() + seconds if seconds else float("inf")
     try:
         while time.monotonic() < end:
             time.sleep(min(1.0, max(0.05, end - time.monotonic())))
+            # Idle is judged before printing, so the last finished run is printed before stopping.
+            idle = until_idle and not rt.schedules() and not rt.store.runs(limit=1, active_only=True)
             for r in reversed(rt.store.runs(limit=50)):
-                if r.id not in seen and r.status in ("done", "failed", "cancelled"):
+                if r.id not in seen and r.worker == WORKER and r.status in ("done", "failed", "cancelled"):
                     seen.add(r.id)
                     _say(run_line(r))
+            if idle:
+                break
     except KeyboardInterrupt:
         pass
     finally:

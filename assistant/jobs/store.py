@@ -38,11 +38,13 @@ class RunView:
     source: str
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    worker: str = ""
 
 
 def _view(r: Run) -> RunView:
     return RunView(r.id, r.schedule_id, r.kind, r.status, r.attempt, r.progress, r.message, r.error,
-                   list(r.takes or []), r.duration_s, r.created_at, r.source, r.started_at, r.finished_at)
+                   list(r.takes or []), r.duration_s, r.created_at, r.source, r.started_at, r.finished_at,
+                   r.worker)
 
 
 def _aware(t: datetime) -> datetime:
