@@ -15,7 +15,6 @@ from rich.table import Table
 
 from assistant.cli_train import train as train_command
 from assistant.settings import get_settings
-from library.repository import TrackFilter
 from studios.base import StudioError
 
 app = typer.Typer(help="MusicGen Pro Studio: a local, private AI music studio.", no_args_is_help=True)
@@ -70,24 +69,6 @@ def generate(
         console.print(f"track #{t.id}  {t.title}  {t.duration_s:.1f} s  {t.bpm:g} BPM  {t.key}  "
                       f"({result.studio.name} studio)")
         console.print(f"  file: {services.track_path(t)}", soft_wrap=True)
-
-
-@app.command()
-def tracks(
-    studio: str = typer.Option(None, help="Only this studio."),
-    limit: int = typer.Option(50, min=1, max=1000),
-) -> None:
-    """List the library, newest first."""
-    services = _services()
-    rows = services.list_tracks(TrackFilter(studio=studio, limit=limit))
-    if not rows:
-        console.print("The library is empty. Try: studio generate \"chiptune boss battle\" --duration 20")
-        return
-    table = Table("id", "title", "studio", "length", "bpm", "key", "created", "file")
-    for t in rows:
-        table.add_row(str(t.id), t.title, t.studio, f"{t.duration_s:.1f} s", f"{t.bpm:g}", t.key or "",
-                      t.created_at.strftime("%Y-%m-%d %H:%M"), str(services.track_path(t)))
-    console.print(table)
 
 
 @app.command()
@@ -168,6 +149,10 @@ _register_jobs(app)
 from assistant.cli_edit import register as _register_edit  # noqa: E402  (inpaint, extend, upscale, stems, export)
 
 _register_edit(app, _services, _fail, console)
+
+from assistant.cli_library import register as _register_library  # noqa: E402  (tracks, album, import, similar…)
+
+_register_library(app, _services, _fail, console)
 
 
 if __name__ == "__main__":

@@ -148,3 +148,23 @@ def test_bad_queries_are_refused_clearly(env):
         services.search.similar(SimilarQuery(track_id=9999))
     with pytest.raises(LibraryInputError, match="k must be"):
         services.search.similar(SimilarQuery(query="x", k=500))
+
+
+def test_rest_similar_and_background_index(env):
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    services, ids = env
+    client = TestClient(create_app(services))
+    r = client.post("/api/rag/similar", json={"track_id": ids["Iron Fist"], "k": 2})
+    assert r.status_code == 200 and {m["track"]["studio"] for m in r.json()} == {"ironclad"}
+    assert all(m["score"] > 0 for m in r.json())
+    assert client.post("/api/rag/similar", json={"k": 2}).status_code == 422
+    assert client.post("/api/rag/similar", json={"track_id": 4242}).status_code == 404
+    job = client.post("/api/rag/index", json={"full": False})
+    assert job.status_code == 202
+    services.search.jobs.wait(job.json()["id"])
+    done = client.get(f"/api/rag/index/{job.json()['id']}").json()
+    assert done["status"] == "done" and done["progress"] == 1.0
+    assert client.get("/api/rag/index/999").status_code == 404
