@@ -44,6 +44,8 @@ class StudioSettings(BaseSettings):
     soundfont: Path | None = Field(None, description="A GM .sf2 soundfont better than the bundled one.")
     text_embedder: Path | None = Field(None, description="sentence-transformers folder; default: shipped MiniLM.")
     clap_model: Path | None = Field(None, description="Local CLAP folder (ClapModel) for audio-text search.")
+    ray_address: str = Field("", description="Ray cluster for batch jobs: '' = a local Ray on this machine, "
+                             "'auto' = the running cluster, 'ray://HEAD:10001' = a remote head (Ray Client).")
 
     @field_validator("data_dir", "models_dir", "llm_gguf", "whisper", "demucs_repo", "soundfont",
                      "text_embedder", "clap_model")

@@ -17,7 +17,7 @@ MAX_VARIATIONS = 50  # an unattended batch is bounded like any other input
 
 
 def generate_kwargs(args: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(args) - set(GENERATE_ARGS) - {"track", "tempo"})
+    unknown = sorted(set(args) - set(GENERATE_ARGS) - {"track", "tempo", "num_cpus", "num_gpus"})
     if unknown:
         raise JobError(f"generate does not take {', '.join(unknown)}; it takes {', '.join(GENERATE_ARGS)}")
     if args.get("track") is not None or args.get("tempo") is not None:
@@ -58,6 +58,12 @@ def run_pipeline(ctx: JobContext, args: dict[str, Any]) -> JobOutcome:
     return pipeline(ctx, args)
 
 
+def run_ray_generate(ctx: JobContext, args: dict[str, Any]) -> JobOutcome:
+    from assistant.jobs.ray_exec import run_ray_generate as on_ray
+
+    return on_ray(ctx, args)
+
+
 def run_watch(ctx: JobContext, args: dict[str, Any]) -> JobOutcome:
     from assistant.jobs.watch import scan_folder
 
@@ -74,6 +80,8 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "generate": Kind(run_generate, True, "compose and file takes (args as the generate tool)"),
     "pipeline": Kind(run_pipeline, True, "N takes -> score -> keep best, trash rest -> extras -> album"),
+    # Light here: the work runs on Ray's workers, which do their own resource accounting (num_gpus).
+    "ray_generate": Kind(run_ray_generate, False, "generate with each take a Ray task (num_gpus, num_cpus)"),
     "reindex": Kind(run_reindex, False, "bring the similarity index up to date (full=true rebuilds)"),
     "watch": Kind(run_watch, False, "import + autolabel + index new audio dropped in a folder"),
     "list_tracks": Kind(run_list_tracks, False, "count the library (a harmless probe)"),
