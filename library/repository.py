@@ -36,6 +36,7 @@ class TrackFilter:
     offset: int = 0
     trashed_only: bool = False  # the trash view
     hide_disliked: bool = False
+    disliked_only: bool = False
     text: str | None = None  # substring of title, prompt or description
     album_id: int | None = None
     tag: str | None = None
@@ -71,6 +72,8 @@ def filtered(q: Select, flt: TrackFilter) -> Select:
         q = q.where(Track.favorite.is_(True))
     if flt.hide_disliked:
         q = q.where(Track.disliked.is_(False))
+    if flt.disliked_only:
+        q = q.where(Track.disliked.is_(True))
     if flt.bpm_min is not None:
         q = q.where(Track.bpm >= flt.bpm_min)
     if flt.bpm_max is not None:

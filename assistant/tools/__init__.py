@@ -2,12 +2,22 @@
 
 from assistant.tools.edit import export_daw, export_midi, extend, inpaint, separate_stems, upscale
 from assistant.tools.generate import generate
-from assistant.tools.library import list_tracks
+from assistant.tools.library import add_to_album, comment, create_album, dislike, favorite, list_tracks, restore, trash
+from assistant.tools.similar import find_similar, reindex
 from assistant.tools.studio import chat, current_studio, select_studio
 
 TOOLS = {
     "generate": generate,
     "list_tracks": list_tracks,
+    "favorite": favorite,
+    "dislike": dislike,
+    "trash": trash,
+    "restore": restore,
+    "create_album": create_album,
+    "add_to_album": add_to_album,
+    "comment": comment,
+    "find_similar": find_similar,
+    "reindex": reindex,
     "select_studio": select_studio,
     "current_studio": current_studio,
     "inpaint": inpaint,
