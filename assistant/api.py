@@ -83,6 +83,9 @@ def build_router(services: StudioServices) -> APIRouter:
     from assistant.api_edit import build_edit_router  # editing routes: in-paint, extend, upscale, stems, export
 
     router.include_router(build_edit_router(services))
+    from assistant.api_agents import build_agents_router  # the Prompt Agent: POST /api/agents/enhance-prompt
+
+    router.include_router(build_agents_router(services))
     return router
 
 

@@ -77,12 +77,14 @@ def ask(
     thread: str = typer.Option("cli", help="Conversation id; reuse it to keep context."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Run one chat turn headless through the same graph as the UI."""
+    """Run one chat turn headless through the same graph as the UI (answer a pending question with
+    `studio ask yes --thread T`)."""
     from assistant.graph.runner import ChatRunner
 
     result = ChatRunner(_services()).turn(text, thread)
     if as_json:
-        console.print_json(json.dumps({"reply": result.reply, "takes": result.takes, "route": result.route}))
+        console.print_json(json.dumps({"reply": result.reply, "takes": result.takes, "route": result.route,
+                                       "pending": result.pending}))
         return
     console.print(result.reply)
     for t in result.takes:
@@ -90,11 +92,16 @@ def ask(
 
 
 @app.command()
-def route(text: str = typer.Argument(..., help="A chat message.")) -> None:
-    """Print the routing decision as JSON without running it."""
-    from assistant.graph.parser import parse
+def route(
+    text: str = typer.Argument(..., help="A chat message."),
+    llm: bool = typer.Option(True, "--llm/--no-llm", help="Ask the local LLM when the fast parser is unsure."),
+    explain: bool = typer.Option(False, "--explain", help="Also print which path decided and how long it took."),
+) -> None:
+    """Print the routing decision as JSON {"tool", "args"} without running it."""
+    from assistant.graph.router import decide
 
-    print(json.dumps(parse(text).as_dict()))
+    d = decide(text, get_settings(), use_llm=llm)
+    print(json.dumps(d if explain else {"tool": d["tool"], "args": d["args"]}))
 
 
 @app.command()
@@ -154,6 +161,10 @@ from assistant.cli_library import register as _register_library  # noqa: E402  (
 
 _register_library(app, _services, _fail, console)
 
+
+from assistant.cli_models import models_app  # noqa: E402  (sub-commands live in their own module)
+
+app.add_typer(models_app, name="models")
 
 if __name__ == "__main__":
     app()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.graph.parser import normalise_numbers, parse, parse_duration, parse_key, words_to_number
+from assistant.graph.commands import parse
+from assistant.graph.parser import normalise_numbers, parse_duration, parse_key, words_to_number
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,8 @@
-"""The orchestrator: route -> one tool node -> end, checkpointed per thread."""
+"""The orchestrator: route -> (confirm) -> one tool node -> end, checkpointed per thread.
+
+Every catalogue tool has a node: its function from TOOLS when built, else the honest "coming" node.
+Destructive or bulk routes pass through the confirm node, which pauses the thread with interrupt().
+"""
 
 from __future__ import annotations
 
@@ -12,25 +16,40 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from assistant.graph.router import route
+from assistant.graph.catalogue import SPECS
+from assistant.graph.confirm import confirm, question_for
+from assistant.graph.router import make_router
 from assistant.graph.state import ChatState
 from assistant.services import StudioServices
 from assistant.tools import TOOLS
+from assistant.tools.coming import coming
 
 
-def _pick_tool(state: ChatState) -> str:
+def _tool(state: ChatState) -> str:
     tool = (state.get("route") or {}).get("tool", "chat")
-    return tool if tool in TOOLS else "chat"
+    return tool if tool in SPECS else "chat"
 
 
-def build_graph(services: StudioServices, checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
+def _after_route(state: ChatState) -> str:
+    return "confirm" if question_for(state.get("route") or {}) else _tool(state)
+
+
+def _after_confirm(state: ChatState) -> str:
+    return _tool(state) if state.get("confirmed") else END
+
+
+def build_graph(services: StudioServices, checkpointer: BaseCheckpointSaver | None = None,
+                use_llm: bool = True) -> CompiledStateGraph:
     g = StateGraph(ChatState)
-    g.add_node("route", route)
-    for name, fn in TOOLS.items():
+    g.add_node("route", make_router(services.settings, use_llm))
+    g.add_node("confirm", confirm)
+    for name in SPECS:
+        fn = TOOLS.get(name) or coming(name)
         g.add_node(name, functools.partial(fn, services=services))
         g.add_edge(name, END)
     g.add_edge(START, "route")
-    g.add_conditional_edges("route", _pick_tool, list(TOOLS))
+    g.add_conditional_edges("route", _after_route, ["confirm", *SPECS])
+    g.add_conditional_edges("confirm", _after_confirm, [*SPECS, END])
     return g.compile(checkpointer=checkpointer)
 
 

@@ -1,25 +1,63 @@
-"""Deterministic fast-path parser: clear commands become {"tool", "args"} without any model.
+"""Deterministic fast path: clear commands become {"tool", "args"} without any model.
 
-It understands digits and spoken numbers ("one hundred twenty bpm"), durations ("20 second",
-"1:30", "2 minutes"), keys ("in D minor", "C#m") and studio names. Anything it cannot place is
-left to the LLM router (agent-layer issue) or answered as chat.
+This module reads values out of text: digits and spoken numbers ("one hundred twenty bpm", "one twenty
+bpm"), durations and times ("20 second", "1:32", "one thirty two"), keys ("in D minor", "C#m"), studio
+names, track references ("track 5", "#5", "it") and common typos. assistant/graph/commands.py turns
+them into routes; whatever it cannot place goes to the LLM router.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.graph.catalogue import CURRENT
 from studios.manager import CATALOGUE
 
 _UNITS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen".split())}
 _TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_NUMBER_WORD = "|".join([*_UNITS, *_TENS, "hundred"])
+_NUMBER_WORD = "|".join([*_UNITS, *_TENS, "hundred", "oh"])
 # Hyphens join number words ("twenty-five") only between letters, so "-5" keeps its sign.
 _SPOKEN_RUN = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:\s+|-)(?:and\s+)?(?:{_NUMBER_WORD}))*\b")
+_TIME_PREP = re.compile(r"\b(at|from|to|until|till|til|between|and|after|around)\s*$")
+_TEMPO_NEXT = re.compile(r"^\s*(bpm|beats|b\.p\.m)")
+
+# Words a musician types fast; a close match of a longer command word is fixed too (difflib).
+_TYPOS = {"trak": "track", "trck": "track", "traks": "tracks", "bmp": "bpm", "secs": "seconds", "sec": "second",
+          "mins": "minutes", "min": "minute", "fav": "favorite", "fave": "favorite", "chip tune": "chiptune",
+          "blue note": "bluenote", "hip-hop": "hip hop", "8 bit": "8-bit", "gimme": "give me", "pls": "please",
+          "plz": "please", "u": "you", "teh": "the", "thsi": "this", "tihs": "this"}
+_VOCAB = ("generate", "compose", "create", "favorite", "favourite", "restore", "separate", "extend", "upscale",
+          "export", "album", "chiptune", "cypher", "ironclad", "bluenote", "virtuoso", "minutes", "minute",
+          "seconds", "second", "variations", "library", "tracks", "track", "similar", "reindex", "schedule",
+          "cancel", "comment", "delete", "stems", "trash", "dislike", "studio", "switch", "change", "enhance",
+          "improve", "prompt", "longer", "faster", "slower", "another", "version", "called", "named",
+          # inflections, so the fixer leaves them alone
+          "scheduled", "favorites", "favourites", "generated", "created", "extended", "separated", "albums",
+          "studios", "comments", "deleted", "restored", "exported", "prompts", "versions", "similarity",
+          "minor", "major", "tempo", "longest", "latest", "second", "secondly", "delete", "deletes")
+_WORD = re.compile(r"[a-z]+")
+
+
+def fix_typos(low: str) -> str:
+    for wrong, right in _TYPOS.items():
+        if " " in wrong or "-" in wrong:
+            low = low.replace(wrong, right)
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if w in _TYPOS:
+            return _TYPOS[w]
+        if len(w) < 5 or w in _VOCAB:
+            return w
+        close = difflib.get_close_matches(w, _VOCAB, n=1, cutoff=0.85)
+        return close[0] if close else w
+
+    return _WORD.sub(word, low)
 
 
 def words_to_number(text: str) -> int | None:
@@ -30,53 +68,70 @@ def words_to_number(text: str) -> int | None:
             continue
         if w in _UNITS:
             current += _UNITS[w]
-            seen = True
         elif w in _TENS:
             current += _TENS[w]
-            seen = True
         elif w == "hundred":
             current = max(current, 1) * 100
-            seen = True
         else:
             return None
+        seen = True
     return total + current if seen else None
 
 
+def _spoken_pair(words: list[str]) -> tuple[int, int] | None:
+    """'one thirty two' -> (1, 32), 'two oh five' -> (2, 5): a leading unit then a two-digit part."""
+    if len(words) < 2 or words[0] not in _UNITS or not 1 <= _UNITS[words[0]] <= 9:
+        return None
+    rest = words[1:]
+    if rest[0] == "oh" and len(rest) == 2 and rest[1] in _UNITS and _UNITS[rest[1]] < 10:
+        return _UNITS[words[0]], _UNITS[rest[1]]
+    if rest[0] in _TENS or (rest[0] in _UNITS and _UNITS[rest[0]] >= 10 and len(rest) == 1):
+        low = words_to_number(" ".join(rest))
+        if low is not None and len(rest) <= 2 and low < 100:
+            return _UNITS[words[0]], low
+    return None
+
+
 def normalise_numbers(text: str) -> str:
-    """Replace spoken number phrases with digits so one set of patterns covers both."""
+    """Replace spoken number phrases with digits so one set of patterns covers both.
+
+    "one twenty bpm" is 120 (how tempos are said); "at one thirty two" is the time 1:32.
+    """
 
     def sub(m: re.Match[str]) -> str:
-        n = words_to_number(m.group(0))
+        words = [w for w in re.split(r"[\s-]+", m.group(0).lower()) if w and w != "and"]
+        pair = _spoken_pair(words)
+        if pair is not None:
+            if _TEMPO_NEXT.match(m.string[m.end():]):
+                return str(pair[0] * 100 + pair[1])
+            if _TIME_PREP.search(m.string[: m.start()]) and pair[1] < 60:
+                return f"{pair[0]}:{pair[1]:02d}"
+        n = words_to_number(m.group(0).replace("oh", "zero"))
         return str(n) if n is not None else m.group(0)
 
-    return _SPOKEN_RUN.sub(sub, re.sub(r"\ba hundred\b", "one hundred", text, flags=re.IGNORECASE))
+    text = re.sub(r"\ba hundred\b", "one hundred", text, flags=re.IGNORECASE)
+    return _SPOKEN_RUN.sub(sub, text)
 
 
 NUM = r"(-?\d+(?:\.\d+)?)"
+_CLOCK = re.compile(r"(-?\d+):([0-5]\d)\b")
 _DURATION_PATTERNS = (
-    (re.compile(r"(-?\d+):([0-5]\d)\b"), lambda m: int(m[1]) * 60 + int(m[2]) * (1 if int(m[1]) >= 0 else -1)),
+    (_CLOCK, lambda m: int(m[1]) * 60 + int(m[2]) * (1 if int(m[1]) >= 0 else -1)),
     (re.compile(NUM + r"\s*-?\s*(?:minutes?|mins?)\b(?:\s*(?:and\s*)?" + NUM + r"\s*-?\s*(?:seconds?|secs?|s)\b)?"),
      lambda m: float(m[1]) * 60 + (float(m[2]) if m[2] else 0.0)),
     (re.compile(NUM + r"\s*-?\s*(?:seconds?|secs?|sec|s)\b"), lambda m: float(m[1])),
     (re.compile(NUM + r"\s*-?\s*(?:hours?|hrs?|h)\b"), lambda m: float(m[1]) * 3600),
 )
-_BPM = re.compile(NUM + r"\s*(?:bpm|beats per minute|b\.p\.m\.?)\b|(?:tempo|bpm)\s*(?:of|=|:)?\s*" + NUM)
+_BPM = re.compile(NUM + r"\s*(?:bpm|beats per minute|b\.p\.m\.?)|(?:tempo|bpm)\s*(?:of|=|:|to)?\s*" + NUM)
 _KEY = re.compile(
-    r"\b(?:in|key(?:\s+of)?)\s+([A-Ga-g])\s*(#|sharp|b|flat|♯|♭)?\s*(m\b|min\b|minor\b|major\b|maj\b)?",
+    r"\b(?:in|key(?:\s+of)?)\s+([A-Ga-g])\s*(#|sharp|b|flat|♯|♭)?\s*(m\b|min\b|minor\b|major\b|maj\b)?(?![\w'])",
     re.IGNORECASE,
 )
 _KEY_COMPACT = re.compile(r"\b([A-G])(#|b)?(m)\b")
-_VARIATIONS = re.compile(NUM + r"\s+(?:variations?|versions?|takes?|tracks|songs|tunes|options)\b")
-_SEED = re.compile(r"\bseed\s*(?:=|:)?\s*(\d+)\b")
-_GENERATE = re.compile(
-    r"\b(make|generate|create|compose|produce|write|render|give me|i want|i need|play me|gimme|cook up)\b"
-)
-_MUSIC_NOUN = re.compile(r"\b(track|song|tune|beat|piece|loop|theme|music|jam|banger|instrumental)s?\b")
-_LIST = re.compile(r"\b(list|show|what are|see)\b.*\b(tracks|library|songs|takes)\b|^\s*(tracks|library)\s*$")
-_SELECT = re.compile(
-    r"\b(switch|change|go|select|use|open|load)\b(?:\s+(?:to|the|into))*\s+(?:the\s+)?(\w[\w\s-]*?)(?:\s+studio)?\s*$"
-)
-_CURRENT = re.compile(r"\b(which|what|current)\b.*\bstudio\b")
+_TRACK_NO = re.compile(r"\b(?:track|take|song|tune|number|no\.?)\s*#?\s*(\d+)\b|#\s*(\d+)\b")
+_TRACK_LIST = re.compile(r"\b(?:tracks|takes|songs|#)\s*#?(\d+(?:\s*(?:,|and|&|\+|-|to|through)\s*#?\d+)+)")
+_CURRENT_REF = re.compile(
+    r"\b(it|this|that|this one|that one|the (?:last|latest|current|new|previous) (?:one|track|take|song))\b")
 
 
 @dataclass
@@ -94,6 +149,15 @@ def parse_duration(text: str) -> float | None:
         if m:
             return float(value(m))
     return None
+
+
+def parse_seconds_list(text: str) -> list[float]:
+    """Every time position in text ("from 1:00 to 1:15", "between 30 and 45 seconds") in seconds."""
+    clocks = [int(m[1]) * 60 + int(m[2]) for m in _CLOCK.finditer(text)]
+    if clocks:
+        return [float(c) for c in clocks]
+    m = re.search(NUM + r"\s*(?:s|sec\w*)?\s*(?:to|and|-|until|till)\s*" + NUM + r"\s*(?:s\b|sec|second)", text)
+    return [float(m[1]), float(m[2])] if m else []
 
 
 def parse_bpm(text: str) -> float | None:
@@ -122,32 +186,24 @@ def find_studio(text: str) -> str | None:
     return None
 
 
-def parse(text: str) -> Route:
-    raw = text.strip()
-    low = normalise_numbers(raw.lower())
-    if not low:
-        return Route("chat", {"text": raw})
-    if _CURRENT.search(low):
-        return Route("current_studio")
-    sel = _SELECT.search(low)
-    if sel and ("studio" in low or find_studio(sel[2])) and not _MUSIC_NOUN.search(low):
-        return Route("select_studio", {"studio": find_studio(sel[2]) or sel[2].strip()})
-    if _LIST.search(low) and not _GENERATE.search(low):
-        return Route("list_tracks", {"filters": {}})
-    musical = _MUSIC_NOUN.search(low) or find_studio(low)
-    if _GENERATE.search(low) or (musical and (parse_duration(low) is not None or parse_bpm(low) is not None)):
-        args: dict[str, Any] = {"prompt": raw}
-        if (studio := find_studio(low)) is not None:
-            args["studio"] = studio
-        if (d := parse_duration(low)) is not None:
-            args["duration_s"] = d
-        if (b := parse_bpm(low)) is not None:
-            args["bpm"] = b
-        if (k := parse_key(raw)) is not None:
-            args["key"] = k
-        if (v := _VARIATIONS.search(low)) is not None:
-            args["variations"] = int(float(v[1]))
-        if (s := _SEED.search(low)) is not None:
-            args["seed"] = int(s[1])
-        return Route("generate", args)
-    return Route("chat", {"text": raw})
+def _expand(numbers: str) -> list[int]:
+    """'3, 4 and 7' -> [3, 4, 7]; '3-6' / '3 to 6' -> [3, 4, 5, 6] (bounded)."""
+    out: list[int] = []
+    for part in re.split(r"\s*(?:,|and|&|\+)\s*", numbers):
+        rng = re.match(r"#?(\d+)\s*(?:-|to|through)\s*#?(\d+)$", part.strip())
+        if rng and int(rng[2]) >= int(rng[1]):
+            out.extend(range(int(rng[1]), min(int(rng[2]), int(rng[1]) + 499) + 1))
+        elif part.strip().lstrip("#").isdigit():
+            out.append(int(part.strip().lstrip("#")))
+    return out
+
+
+def parse_tracks(low: str) -> list[int | str]:
+    """Track references in order: a list ("tracks 3, 4 and 5"), one number, or "@current"."""
+    m = _TRACK_LIST.search(low)
+    if m:
+        return list(_expand(m[1]))
+    ids: list[int | str] = [int(a or b) for a, b in _TRACK_NO.findall(low)]
+    if ids:
+        return ids
+    return [CURRENT] if _CURRENT_REF.search(low) else []

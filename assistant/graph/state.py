@@ -24,3 +24,4 @@ class ChatState(TypedDict, total=False):
     studio: str  # the thread's active studio id
     current_track: int | None  # the track in focus ("it", "this one")
     takes: list[Take]  # takes produced by the latest turn
+    confirmed: bool  # the user's answer to the latest confirmation question

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.agents.quality import check_file
 from assistant.graph.state import ChatState, Take
 from assistant.services import StudioServices
 from assistant.tools.common import ToolInputError, args_of, reply, track_ref
+from assistant.tools.context import with_focus
 from library.store import StorePathError
 from studios.base import StudioError
 
@@ -19,21 +21,44 @@ def _take(services: StudioServices, track: Any) -> Take:
                 duration_s=track.duration_s, bpm=track.bpm, key=track.key, studio=track.studio)
 
 
+def _quality(services: StudioServices, takes: list[Any], a: dict[str, Any]) -> list[str]:
+    """Quality Agent verdicts for takes against what was asked: one line per take with a problem."""
+    found = []
+    for t in takes:
+        verdict = check_file(str(services.track_path(t)), a.get("bpm"), a.get("key"))
+        if not verdict.ok:
+            found.append(f"track #{t.id}: " + "; ".join(verdict.problems))
+    return found
+
+
 def generate(state: ChatState, services: StudioServices) -> dict[str, Any]:
-    a = args_of(state)
     try:
-        reference = track_ref(state, a["reference"]) if a.get("reference") is not None else None
-        result = services.generate(
-            a.get("prompt", ""), studio=a.get("studio"), current_studio=state.get("studio"),
-            duration_s=float(a.get("duration_s", 30.0)), bpm=a.get("bpm"), key=a.get("key"),
-            seed=a.get("seed"), variations=int(a.get("variations", 1)),
-            time_signature=a.get("time_signature"), reference=reference,
-            **{k: a[k] for k in _SLIDERS if a.get(k) is not None},
-        )
+        a, based_on = with_focus(state, services, args_of(state))
+        result, problems = _generate(state, services, a)
+        if problems and a.get("seed") is None:  # one retry with a fresh seed, then report what is left
+            retry, still = _generate(state, services, a)
+            result.takes += retry.takes
+            result.notes += retry.notes
+            problems = [f"{p} (retried as track #{retry.takes[-1].id}" + (f": {'; '.join(still)})" if still else
+                                                                          ", which passes)") for p in problems]
     except (StudioError, StorePathError, ToolInputError) as err:
         return reply(f"I couldn't make that: {err}. Nothing was saved.")
     takes = [_take(services, t) for t in result.takes]
-    lines = [f"{result.studio.name} studio ({result.studio_reason}):"]
+    lines = [f"{based_on}: " if based_on else ""]
+    lines[0] += f"{result.studio.name} studio ({result.studio_reason}):"
     for t, note in zip(result.takes, result.notes, strict=True):
         lines.append(f"- **{t.title}** — track #{t.id}, {t.duration_s:.1f} s at {t.bpm:g} BPM in {t.key}. {note}")
+    lines += [f"Quality check: {p}" for p in problems]
     return reply("\n".join(lines), takes=takes, current_track=takes[-1]["id"], studio=result.studio.id)
+
+
+def _generate(state: ChatState, services: StudioServices, a: dict[str, Any]) -> tuple[Any, list[str]]:
+    reference = track_ref(state, a["reference"]) if a.get("reference") is not None else None
+    result = services.generate(
+        a.get("prompt") or "", studio=a.get("studio"), current_studio=state.get("studio"),
+        duration_s=float(a.get("duration_s", 30.0)), bpm=a.get("bpm"), key=a.get("key"),
+        seed=a.get("seed"), variations=int(a.get("variations", 1)),
+        time_signature=a.get("time_signature"), reference=reference,
+        **{k: a[k] for k in _SLIDERS if a.get(k) is not None},
+    )
+    return result, _quality(services, result.takes, a)

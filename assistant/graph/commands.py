@@ -1,0 +1,294 @@
+"""Fast-path rules: one small function per tool, tried in order; the first clear match wins.
+
+Each rule sees the raw text and its normalised form (lower case, typos fixed, numbers as digits) and
+returns (tool, args) or None. Routes are validated against the catalogue; unclear text returns None
+from fast_parse and goes to the LLM router.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from assistant.graph.catalogue import CURRENT, RouteError, validate_route
+from assistant.graph.parser import (
+    _CURRENT_REF,
+    Route,
+    find_studio,
+    fix_typos,
+    normalise_numbers,
+    parse_bpm,
+    parse_duration,
+    parse_key,
+    parse_seconds_list,
+    parse_tracks,
+)
+
+Found = tuple[str, dict[str, Any]] | None
+Rule = Callable[[str, str], Found]
+RULES: list[Rule] = []
+
+
+def rule(fn: Rule) -> Rule:
+    RULES.append(fn)
+    return fn
+
+
+def _has(pattern: str, low: str) -> bool:
+    return re.search(pattern, low) is not None
+
+
+def _after(pattern: str, raw: str) -> str:
+    """The raw text after the first match of pattern (case-insensitive), stripped of quotes."""
+    m = re.search(pattern, raw, re.IGNORECASE)
+    return m and raw[m.end():].strip(" :\"'“”‘’.") or ""
+
+
+def _one(low: str) -> int | str:
+    refs = parse_tracks(low)
+    return refs[0] if refs else CURRENT
+
+
+_GREETING = r"^(hi|hello|hey|yo|thanks|thank you|cheers|help|what can you do|who are you|good (morning|evening))\b"
+_GENERATE = r"\b(make|generate|create|compose|produce|write|render|give me|i want|i need|play me|cook up)\b"
+_MUSIC_NOUN = r"\b(track|song|tune|beat|piece|loop|theme|music|jam|banger|instrumental|melody)s?\b"
+
+
+@rule
+def _greeting(raw: str, low: str) -> Found:
+    return ("chat", {"text": raw}) if _has(_GREETING, low) and len(low.split()) <= 6 else None
+
+
+@rule
+def _current_studio(raw: str, low: str) -> Found:
+    return ("current_studio", {}) if _has(r"\b(which|what|current)\b.*\bstudio\b", low) and "?" in raw + "?" \
+        and not _has(r"\b(switch|change|select|use)\b", low) else None
+
+
+@rule
+def _enhance(raw: str, low: str) -> Found:
+    if not _has(r"\b(enhance|improve|expand|enrich|rewrite|punch up|flesh out)\b.*\bprompt\b", low):
+        return None
+    prompt = _after(r"prompt\b\s*(?:for|:)?", raw)
+    return ("enhance_prompt", {"prompt": prompt}) if prompt else None
+
+
+@rule
+def _jobs(raw: str, low: str) -> Found:
+    if _has(r"\bcancel\b.*\b(jobs?|schedules?|scheduled)\b", low):
+        m = re.search(r"\bjob\s*#?\s*(\d+)", low)
+        return "cancel_job", {"job": "all" if _has(r"\ball\b|\bevery\b", low) else (m[1] if m else "")}
+    if _has(r"\b(list|show|what|which|any)\b.*\b(jobs|scheduled)\b", low):
+        return "list_jobs", {}
+    return None
+
+
+@rule
+def _reindex(raw: str, low: str) -> Found:
+    return ("reindex", {}) if _has(r"\b(reindex|re-index|rebuild (the )?(search |similarity )?index)\b", low) else None
+
+
+@rule
+def _select_studio(raw: str, low: str) -> Found:
+    m = re.search(r"\b(switch|change|go|select|use|open|load)\b(?:\s+(?:to|the|into|over to))*\s+(?:the\s+)?"
+                  r"(\w[\w\s-]*?)(?:\s+studio)?\s*[.!]?$", low)
+    if m and ("studio" in low or find_studio(m[2])) and not _has(_MUSIC_NOUN, low):
+        return "select_studio", {"studio": find_studio(m[2]) or m[2].strip()}
+    return None
+
+
+_DAW = {"reaper": "reaper", "ableton": "ableton", "live": "ableton", "fl studio": "flstudio", "flstudio": "flstudio",
+        "logic": "logic", "cubase": "cubase", "bitwig": "bitwig"}
+
+
+@rule
+def _export(raw: str, low: str) -> Found:
+    if not _has(r"\b(export|save|download|get|give me|send|bounce|open)\b", low):
+        return None
+    if _has(r"\bmidi\b", low):
+        return "export_midi", {"track": _one(low)}
+    fmt = next((v for k, v in _DAW.items() if re.search(rf"\b{k}\b", low)), None)
+    if fmt or _has(r"\bdaw\b|\bproject\b", low):
+        return "export_daw", {"track": _one(low), **({"format": fmt} if fmt else {})}
+    return None
+
+
+_STEM_NAMES = ("drums", "bass", "vocals", "melody", "chords", "lead", "other")
+
+
+@rule
+def _stems(raw: str, low: str) -> Found:
+    if not _has(r"\b(stems?|separate|isolate|split)\b", low) or _has(r"\bsplit\b.*\binto\b.*\bparts\b", low):
+        return None
+    stems = [s for s in _STEM_NAMES if re.search(rf"\b{s[:-1] if s.endswith('s') else s}s?\b", low)]
+    return "separate_stems", {"track": _one(low), **({"stems": stems} if stems else {})}
+
+
+@rule
+def _upscale(raw: str, low: str) -> Found:
+    if not _has(r"\b(upscale|upsample|up-sample|hi-?res|higher quality|better quality)\b", low):
+        return None
+    m = re.search(r"(\d+(?:\.\d+)?)\s*k(?:hz)?\b", low) or re.search(r"\b(\d{5})\s*(?:hz)?\b", low)
+    rate = None if not m else int(float(m[1]) * 1000) if float(m[1]) < 1000 else int(m[1])
+    return "upscale", {"track": _one(low), **({"sample_rate": rate} if rate else {})}
+
+
+@rule
+def _extend(raw: str, low: str) -> Found:
+    if not _has(r"\b(extend|lengthen|continue|longer)\b", low):
+        return None
+    secs = parse_duration(low)
+    return "extend", {"track": _one(low), **({"seconds": secs} if secs is not None else {})}
+
+
+@rule
+def _inpaint(raw: str, low: str) -> Found:
+    times = parse_seconds_list(low)
+    if len(times) < 2 or not _has(r"\b(inpaint|redo|regenerate|rewrite|replace|fix|re-?do|remake|change)\b", low):
+        return None
+    prompt = _after(r"\b(?:with|into|as|so it|to be|make it)\b", raw) if _has(r"\b(with|into|as)\b", low) else ""
+    args = {"track": _one(low), "start_s": times[0], "end_s": times[1]}
+    return "inpaint", {**args, **({"prompt": prompt} if prompt else {})}
+
+
+@rule
+def _comment(raw: str, low: str) -> Found:
+    if not _has(r"^(?:please\s+)?(?:add (?:a )?)?(comment|note|annotate)\b", low):
+        return None
+    text = _after(r"(?::|\bsaying\b|\bthat says\b)", raw) or (re.findall(r"[\"“']([^\"”']+)[\"”']", raw) or [""])[0]
+    times = parse_seconds_list(low)
+    return ("comment", {"track": _one(low), "text": text, **({"at_s": times[0]} if times else {})}) if text else None
+
+
+@rule
+def _feedback(raw: str, low: str) -> Found:
+    if _has(r"\b(dislike|thumbs down|don't like|do not like|hate)\b", low):
+        return "dislike", {"track": _one(low)}
+    if _has(r"\b(restore|undelete|recover|untrash|un-trash|bring back)\b", low):
+        return "restore", {"track": _one(low)}
+    if _has(r"^(?:please\s+)?(?:favorite|favourite|star|heart|like|love)\b|\b(?:to|as) (?:my |a )?favou?rites?\b"
+            r"|\bi (?:really )?love (?:it|this|that)", low):
+        return "favorite", {"track": _one(low)}
+    return None
+
+
+@rule
+def _trash(raw: str, low: str) -> Found:
+    if not _has(r"\b(trash|delete|remove|bin|throw away|get rid of|discard)\b", low) or _has(r"\balbum\b", low):
+        return None
+    refs = parse_tracks(low)
+    if len(refs) > 1:
+        return "trash", {"tracks": refs}
+    return ("trash", {"track": refs[0]}) if refs else None
+
+
+@rule
+def _albums(raw: str, low: str) -> Found:
+    if not _has(r"\balbum\b", low):
+        return None
+    named = _after(r"\b(?:called|named|titled)\b", raw)
+    if _has(r"\b(create|make|start|new)\b", low) and named and not _has(r"\b(put|add|move)\b", low):
+        return "create_album", {"name": named}
+    m = re.search(r"\b(?:in|into|to|onto)\s+(?:the\s+|my\s+)?(?:album\s+)?[\"“']?(.+?)[\"”']?(?:\s+album)?\s*[.!]?$",
+                  raw, re.IGNORECASE)
+    if _has(r"\b(put|add|move|file|place|stick)\b", low) and m:
+        refs = parse_tracks(low.split(" in")[0].split(" to ")[0])
+        return "add_to_album", {"tracks": refs or [CURRENT], "album": m[1].strip()}
+    return None
+
+
+@rule
+def _similar(raw: str, low: str) -> Found:
+    if not _has(r"\b(similar|more like|sounds? like|like this|like that|like it)\b", low):
+        return None
+    m = re.search(r"\bk\s*=\s*(\d+)|\b(\d+)\s+(?:similar|tracks|songs|more)\b", low)
+    k = {"k": int(m[1] or m[2])} if m else {}
+    refs = parse_tracks(low)
+    if refs:
+        return "find_similar", {"track": refs[0], **k}
+    query = _after(r"\b(?:similar to|sounds? like|like)\b", raw)
+    return ("find_similar", {"query": query, **k}) if query else None
+
+
+@rule
+def _list(raw: str, low: str) -> Found:
+    if not (_has(r"\b(list|show|what are|see|what's in|whats in)\b.*\b(tracks|library|songs|takes|favou?rites|trash)\b",
+                 low) or _has(r"^\s*(tracks|library)\s*$", low)) or _has(_GENERATE, low):
+        return None
+    filters: dict[str, Any] = {}
+    if studio := find_studio(low):
+        filters["studio"] = studio
+    if _has(r"\bfavou?rites?\b", low):
+        filters["favorites"] = True
+    if _has(r"\b(trash|trashed|deleted)\b", low):
+        filters["trashed"] = True
+    return "list_tracks", {"filters": filters}
+
+
+_TWEAK = (r"^(?:ok(?:ay)?,?\s*|now\s*|and\s*|please\s*)*"
+          r"(make it|make this|same|again|do it again|another|one more|1 more|redo it|try again|now in|now at|but)\b")
+
+
+@rule
+def _variation(raw: str, low: str) -> Found:
+    if not _has(_TWEAK, low):
+        return None
+    args: dict[str, Any] = {"track": CURRENT}
+    if _has(r"\b(faster|quicker|speed it up|more upbeat)\b", low):
+        args["tempo"] = "faster"
+    elif _has(r"\b(slower|slow it down|more laid back)\b", low):
+        args["tempo"] = "slower"
+    for name, value in (("bpm", parse_bpm(low)), ("key", parse_key(raw)), ("duration_s", parse_duration(low)),
+                        ("studio", find_studio(low))):
+        if value is not None:
+            args[name] = value
+    if len(args) == 1 and not _has(r"^(again|another|one more|1 more|do it again|try again|redo it)\b", low):
+        return None  # "make it jazzier": the LLM words the change
+    return "generate", args
+
+
+@rule
+def _generate(raw: str, low: str) -> Found:
+    musical = _has(_MUSIC_NOUN, low) or find_studio(low)
+    if not (_has(_GENERATE, low) or (musical and (parse_duration(low) is not None or parse_bpm(low) is not None))):
+        return None
+    args: dict[str, Any] = {"prompt": raw}
+    for name, value in (("studio", find_studio(low)), ("duration_s", parse_duration(low)), ("bpm", parse_bpm(low)),
+                        ("key", parse_key(raw))):
+        if value is not None:
+            args[name] = value
+    if (v := re.search(r"(-?\d+)\s+(?:variations?|versions?|takes?|tracks|songs|tunes|options)\b", low)) is not None:
+        args["variations"] = int(v[1])
+    if (s := re.search(r"\bseed\s*(?:=|:)?\s*(\d+)\b", low)) is not None:
+        args["seed"] = int(s[1])
+    return "generate", args
+
+
+def normalise(text: str) -> str:
+    return normalise_numbers(fix_typos(text.strip().lower()))
+
+
+def fast_parse(text: str) -> Route | None:
+    """The route for a clear command, or None when the text needs the LLM."""
+    raw = text.strip()
+    if not raw:
+        return Route("chat", {"text": ""})
+    low = normalise(raw)
+    for fn in RULES:
+        found = fn(raw, low)
+        if found is not None:
+            try:
+                r = validate_route(*found)
+            except RouteError:
+                return None  # it looked like this tool but does not fit its schema: let the LLM read it
+            return Route(r["tool"], r["args"])
+    return None
+
+
+def parse(text: str) -> Route:
+    """fast_parse, with chat for anything unclear (no model involved)."""
+    return fast_parse(text) or Route("chat", {"text": text.strip()})
+
+
+__all__ = ["fast_parse", "parse", "normalise", "Route", "_CURRENT_REF"]

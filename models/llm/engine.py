@@ -1,0 +1,32 @@
+"""The LLM engine interface the agents and the router talk to (llama.cpp today, anything tomorrow)."""
+
+from __future__ import annotations
+
+import abc
+from typing import Any, TypedDict
+
+
+class Message(TypedDict):
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+class LLMUnavailable(RuntimeError):
+    """No language model can run here; the message names the fix. Callers fall back, never crash."""
+
+
+class LLMEngine(abc.ABC):
+    """A chat model. Structured calls are constrained by a JSON schema, so the reply always parses."""
+
+    name: str = "llm"
+
+    @abc.abstractmethod
+    def complete_json(self, messages: list[Message], schema: dict[str, Any], *, prefix: str = "",
+                      max_tokens: int = 160, temperature: float = 0.0) -> str:
+        """JSON text constrained to schema, written after prefix (the start of the assistant's reply,
+        e.g. '{"tool": '), so a reply can be built in small constrained steps. Callers still validate."""
+
+    @abc.abstractmethod
+    def complete(self, messages: list[Message], *, max_tokens: int = 200, temperature: float = 0.7,
+                 repeat_penalty: float = 1.1) -> str:
+        """Free text reply."""
