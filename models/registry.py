@@ -35,8 +35,9 @@ def asr(s: StudioSettings) -> Capability:
 
 
 def embeddings(s: StudioSettings) -> Capability:
-    return _coming("embeddings", "similar-track search is not available",
-                   "coming: all-MiniLM-L6-v2 (shipped) + Chroma; CLAP with your weights")
+    from models.rag.probe import embeddings_capability  # the search stack's own probe (files only)
+
+    return Capability(*embeddings_capability(s.text_embedder, s.clap_model))
 
 
 def musicgen(s: StudioSettings) -> Capability:
