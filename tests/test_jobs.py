@@ -37,8 +37,8 @@ def wait_for(cond, timeout: float = 60.0):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("text", "kind", "cron", "args"), [
     ("every night at 2am generate five chiptune tracks", "generate", "0 2 * * *",
      {"studio": "chiptune", "variations": 5}),
-    ("reindex every Sunday", "reindex", "0 0 * * sun", {}),
-    ("every weekday at 9:30 reindex", "reindex", "30 9 * * mon,tue,wed,thu,fri", {}),
+    ("reindex every Sunday", "reindex", "0 0 * * 0", {}),
+    ("every weekday at 9:30 reindex", "reindex", "30 9 * * 1-5", {}),
     ("every 15 minutes reindex", "reindex", "*/15 * * * *", {}),
     ("every evening generate a bluenote ballad at 90 bpm", "generate", "0 19 * * *", {"bpm": 90.0}),
 ])
@@ -56,6 +56,20 @@ def test_plain_language_one_off_and_pipeline():
                           NOW)
     assert plan.kind == "pipeline" and plan.args["album"] == "Night Shift"
     assert plan.args["generate"]["variations"] == 4
+
+
+def test_chat_messages_that_schedule_become_schedule_routes():
+    from assistant.graph.catalogue import validate_route
+    from assistant.jobs.phrases import schedule_route
+
+    r = schedule_route("every night at 2am generate five chiptune tracks")
+    assert r is not None and validate_route(r["tool"], r["args"])["args"]["cron"] == "0 2 * * *"
+    assert r["args"]["args"]["variations"] == 5
+    assert schedule_route("reindex every Sunday") == {"tool": "schedule", "args": {"job": "reindex",
+                                                                                  "cron": "0 0 * * 0", "args": {}}}
+    for not_a_schedule in ("comment at 1:32 nice drop", "generate a chiptune track at 90 bpm",
+                           "make a track in 10 seconds"):
+        assert schedule_route(not_a_schedule) is None
 
 
 def test_plain_language_errors_name_the_fix():

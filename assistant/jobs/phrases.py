@@ -14,8 +14,9 @@ from typing import Any
 from assistant.jobs.context import JobError
 
 _DAYS = {d: i for i, d in enumerate(("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"))}
-# Cron lines carry weekday NAMES: crontab counts 0 = Sunday, APScheduler's day_of_week 0 = Monday.
-_ABBR = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Cron lines here are standard crontab (0 = Sunday); APScheduler's day_of_week counts 0 = Monday, so
+# trigger_for rewrites weekday numbers as names (named_weekdays) before APScheduler reads them.
+_ABBR = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")  # crontab 0..7
 _PARTS_OF_DAY = {"night": 2, "morning": 8, "afternoon": 14, "evening": 19, "midnight": 0, "noon": 12}
 # "at 90 bpm" is a tempo, not a time.
 _CLOCK = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?!\s*(?:bpm|beats|b\.p\.m|seconds|secs|s\b|%))"
@@ -76,15 +77,16 @@ def parse_every(text: str) -> str | None:
         return "0 * * * *"
     days = [i for d, i in _DAYS.items() if re.search(rf"\b(every|on|each)\s+{d}s?\b|\b{d}s\b", low)]
     if re.search(r"\bweekdays?\b", low):
-        days = [1, 2, 3, 4, 5]
-    elif re.search(r"\bweekends?\b", low):
+        h, mi = _time_of_day(low, (9, 0))
+        return f"{mi} {h} * * 1-5"
+    if re.search(r"\bweekends?\b", low):
         days = [6, 0]
     if days:
         h, mi = _time_of_day(low, (0, 0))
-        return f"{mi} {h} * * {','.join(_ABBR[d] for d in days)}"
+        return f"{mi} {h} * * {','.join(map(str, days))}"
     if re.search(r"\bweekly\b|\bevery week\b", low):
         h, mi = _time_of_day(low, (0, 0))
-        return f"{mi} {h} * * sun"
+        return f"{mi} {h} * * 0"
     if re.search(r"\b(every|each)\s+(day|night|morning|afternoon|evening)\b|\b(daily|nightly)\b", low):
         h, mi = _time_of_day(low, (2, 0) if "night" in low else (9, 0))
         return f"{mi} {h} * * *"
@@ -168,3 +170,27 @@ def parse_schedule(text: str, now: datetime) -> SchedulePlan:
 
     kind, args = command_route(normalise_numbers(command), text)
     return SchedulePlan(kind, args, When(cron, at), text.strip())
+
+
+# Only unmistakable time cues make a chat message a schedule: "comment at 1:32" stays a comment.
+_ONE_OFF_CUE = re.compile(r"\b(tonight|tomorrow|in\s+\d+\s*(?:minutes?|mins?|hours?|hrs?|days?)|"
+                          r"at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)|at\s+(?:midnight|noon))\b")
+
+
+def schedule_route(text: str) -> dict[str, Any] | None:
+    """A chat message that schedules a job -> {"tool": "schedule", "args": {job, cron|when, args}}, else None.
+
+    For the router's fast path: "every night at 2am generate five chiptune tracks" needs no LLM.
+    """
+    low = text.lower()
+    try:
+        cron = parse_every(low)
+        if cron is None and not _ONE_OFF_CUE.search(low):
+            return None
+        from assistant.graph.parser import normalise_numbers
+
+        kind, args = command_route(normalise_numbers(strip_time(text)), text)
+    except JobError:
+        return None
+    timing = {"cron": cron} if cron else {"when": text.strip()[:500]}
+    return {"tool": "schedule", "args": {"job": kind, **timing, "args": args}}
