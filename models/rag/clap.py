@@ -54,7 +54,10 @@ class ClapBackend:
         y = audio.mean(axis=1) if audio.ndim == 2 else audio
         y = librosa.resample(y.astype(np.float32), orig_sr=sr, target_sr=CLAP_SR) if sr != CLAP_SR else y
         y = y[: int(MAX_CLAP_S * CLAP_SR)]
-        inputs = self.processor(audio=[y], sampling_rate=CLAP_SR, return_tensors="pt")
+        # Fused checkpoints take 4 stacked mel views; unfused ones a single one (clips ≤ 10 s are padded).
+        fused = bool(getattr(self.model.config.audio_config, "enable_fusion", False))
+        inputs = self.processor(audio=[y], sampling_rate=CLAP_SR, return_tensors="pt",
+                                truncation="fusion" if fused else "rand_trunc")
         with _lock, self.torch.no_grad():
             out = self.model.get_audio_features(input_features=inputs["input_features"])
         return _unit(_tensor(out).numpy()[0])
@@ -62,4 +65,7 @@ class ClapBackend:
 
 def _tensor(out: Any) -> Any:
     # transformers 5 may return a model output object rather than a bare tensor
-    return out if hasattr(out, "numpy") else (getattr(out, "pooler_output", None) or out[0])
+    if hasattr(out, "numpy"):
+        return out
+    pooled = getattr(out, "pooler_output", None)
+    return pooled if pooled is not None else out[0]
