@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -33,11 +34,8 @@ def _library_files(album: str | None, tracks: str | None) -> list[Path]:
     services = StudioServices(get_settings())
     ids = _track_ids(tracks) if tracks else []
     if album:
-        lookup = getattr(getattr(services, "library", None), "album", None)
-        if lookup is None:
-            _fail("this library has no albums yet; use --tracks 1,2 or --file PATH")
         try:
-            ids += list(lookup(album).track_ids)
+            ids += list(services.library.album(album).track_ids)
         except LookupError as err:
             _fail(str(err).strip("'\""))
         if not ids:
@@ -55,7 +53,7 @@ def train(
     name: str = typer.Option(..., help="Adapter name, e.g. night-jazz (lowercase, digits, - and _)."),
     album: str = typer.Option(None, help="Train on every track of this library album."),
     tracks: str = typer.Option(None, help="Library track ids, e.g. 1,2,5."),
-    file: list[Path] = typer.Option(None, "--file", help="Audio files (repeatable)."),
+    file: Annotated[list[Path] | None, typer.Option("--file", help="Audio files (repeatable).")] = None,
     base: str = typer.Option(None, help="Base MusicGen folder or cached id (default STUDIO_MUSICGEN)."),
     style: str = typer.Option("", help="Style words prepended to every clip's label, e.g. 'jazz'."),
     studio: str = typer.Option(None, help="Studio that should offer this style, e.g. bluenote."),

@@ -197,10 +197,11 @@ class FastDecoder:
 
     def generate_codes(self, cond: Conditioning, frames: int, sampling: Sampling, prompt: Any = None,
                        progress: Any = None) -> Any:
-        seq = None
+        last = None
         steps = frames + max(self.delays) - (0 if prompt is None else prompt.shape[-1])
         for i, (_, seq) in enumerate(self.iter_steps(cond, frames, sampling, prompt)):
+            last = seq
             if progress is not None and (i % 25 == 0 or i == steps - 1):
                 progress(f"generating audio tokens {i + 1}/{steps}", (i + 1) / max(steps, 1))
-        assert seq is not None
-        return self.undelay(seq, frames)
+        assert last is not None
+        return self.undelay(last, frames)

@@ -92,6 +92,6 @@ def load(spec: str | None, settings: StudioSettings, device: str | None = None, 
     cls = MusicgenMelodyForConditionalGeneration if kind == "musicgen_melody" else MusicgenForConditionalGeneration
     dev, auto_dtype = pick_device(device)
     model = cls.from_pretrained(path, local_files_only=True, dtype=dtype or auto_dtype)
-    model.to(dev).eval()
+    model.to(dev).eval()  # type: ignore[arg-type]  # transformers types .to() as its dtype-checking wrapper
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     return LoadedMusicGen(model, tokenizer, path, melody=kind == "musicgen_melody")

@@ -13,8 +13,8 @@ from typing import Any
 from models.musicgen.loader import import_torch
 
 PAD = "<pad>"
-WORDS = ("jazz lofi piano drums bass calm epic dark bright fast slow guitar synth orchestral chiptune "
-         "rock ambient happy sad funk beat").split()
+WORDS = tuple("jazz lofi piano drums bass calm epic dark bright fast slow guitar synth orchestral chiptune "
+              "rock ambient happy sad funk beat".split())
 
 
 def _decoder(vocab: int, codebooks: int, hidden: int, layers: int, heads: int, ffn: int, positions: int,

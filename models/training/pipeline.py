@@ -31,10 +31,11 @@ def run_dir(s: StudioSettings, name: str) -> Path:
 
 
 def train_style(files: list[Path], name: str, s: StudioSettings, base: str | None = None, style: str = "",
-                studio: str | None = None, spec: ChunkSpec = ChunkSpec(), cfg: LoraSettings = LoraSettings(),
+                studio: str | None = None, spec: ChunkSpec | None = None, cfg: LoraSettings | None = None,
                 resume: bool = True, say: Say = print, progress: StepProgress | None = None) -> StyleRun:
     """Train adapter `name` on `files`; rerunning after an interruption resumes (resume=False starts over)."""
     adapters.check_name(name)
+    spec, cfg = spec or ChunkSpec(), cfg or LoraSettings()
     lm = load(base, s)  # WeightsMissing names STUDIO_MUSICGEN before any audio work
     clips = chunk_files(files, spec)
     say(f"{len(clips)} clips of up to {spec.seconds:g} s from {len(files)} file(s); labelling")
