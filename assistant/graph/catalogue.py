@@ -97,14 +97,22 @@ class TrackOnly(Args):
     track: TrackRef = CURRENT
 
 
+Backend = Annotated[str, Field(pattern=r"^[\w-]{1,30}$")]
+
+
 class Inpaint(TrackOnly):
     start_s: float = Field(ge=0)
     end_s: float = Field(gt=0)
-    prompt: Text = ""
+    prompt: Text | None = None
+    snap: bool | None = None  # snap the region to bar lines
+    backend: Backend | None = None
 
 
 class Extend(TrackOnly):
     seconds: float | None = None
+    prompt: Text | None = None
+    loop: bool | None = None  # a seamless loop instead of a continuation
+    backend: Backend | None = None
 
 
 class Upscale(TrackOnly):
@@ -115,8 +123,14 @@ class SeparateStems(TrackOnly):
     stems: list[Literal["drums", "bass", "vocals", "other", "melody", "chords", "lead"]] | None = None
 
 
+def _daw_format(value: Any) -> Any:
+    from assistant.export_service import ALIASES  # lazy: the export stack is not needed to route
+
+    return ALIASES.get(value.strip().lower(), value.strip().lower()) if isinstance(value, str) else value
+
+
 class ExportDaw(TrackOnly):
-    format: Literal["reaper", "ableton", "flstudio", "logic", "cubase", "bitwig", "stems"] | None = None
+    format: Annotated[Literal["dawproject", "reaper", "zip"], BeforeValidator(_daw_format)] | None = None
 
 
 class Trash(Args):
@@ -159,7 +173,7 @@ class ListTracks(Args):
     filters: TrackFilters = Field(default_factory=TrackFilters)
 
 
-SCHEDULABLE = Literal["generate", "reindex", "train_lora", "list_tracks"]
+SCHEDULABLE = Literal["generate", "pipeline", "reindex", "watch", "list_tracks"]  # assistant/jobs/kinds.py
 
 
 class Schedule(Args):
@@ -172,8 +186,9 @@ class Schedule(Args):
     def _checked(self) -> Schedule:
         if (self.cron is None) == (self.when is None):
             raise ValueError("give exactly one of cron or when")
-        # The scheduled job's own arguments obey that tool's schema too.
-        self.args = SPECS[self.job].model.model_validate(self.args).model_dump(exclude_none=True)
+        # A scheduled tool's own arguments obey that tool's schema too (other job kinds check theirs).
+        if self.job in SPECS:
+            self.args = SPECS[self.job].model.model_validate(self.args).model_dump(exclude_none=True)
         return self
 
 

@@ -62,36 +62,49 @@ def _greeting(raw: str, low: str) -> Found:
 
 @rule
 def _current_studio(raw: str, low: str) -> Found:
-    return ("current_studio", {}) if _has(r"\b(which|what|current)\b.*\bstudio\b", low) and "?" in raw + "?" \
-        and not _has(r"\b(switch|change|select|use)\b", low) else None
+    if find_studio(low) or _has(r"\b(switch|change|select|use)\b", low):
+        return None
+    return ("current_studio", {}) if _has(r"\b(which|what|current|active)\b.*\bstudio\b", low) else None
 
 
 @rule
 def _enhance(raw: str, low: str) -> Found:
-    if not _has(r"\b(enhance|improve|expand|enrich|rewrite|punch up|flesh out)\b.*\bprompt\b", low):
+    if not _has(r"\b(enhance|improve|expand|enrich|rewrite|punch up|flesh out|professional)\b.*\bprompt\b", low):
         return None
-    prompt = _after(r"prompt\b\s*(?:for|:)?", raw)
-    return ("enhance_prompt", {"prompt": prompt}) if prompt else None
+    quoted = re.findall(r"[\"“'‘]([^\"”'’]{3,})[\"”'’]", raw)
+    prompt = quoted[0] if quoted else _after(r"prompt\b\s*(?:for|:)?", raw)
+    return ("enhance_prompt", {"prompt": prompt}) if prompt else ("llm", {})
 
 
 @rule
 def _jobs(raw: str, low: str) -> Found:
-    if _has(r"\bcancel\b.*\b(jobs?|schedules?|scheduled)\b", low):
-        m = re.search(r"\bjob\s*#?\s*(\d+)", low)
+    if _has(r"\b(cancel|stop|kill|remove|delete)\b.*\b(jobs?|schedules?|scheduled)\b", low):
+        m = re.search(r"\bjob\s*(?:number|no\.?)?\s*#?\s*(\d+)", low)
         return "cancel_job", {"job": "all" if _has(r"\ball\b|\bevery\b", low) else (m[1] if m else "")}
     if _has(r"\b(list|show|what|which|any)\b.*\b(jobs|scheduled)\b", low):
         return "list_jobs", {}
     return None
 
 
+_LATER = (r"\b(every|each|daily|nightly|weekly|hourly|tonight|tomorrow|schedule|later today|"
+          r"in \d+ (?:minutes?|hours?|mins?)|at \d{1,2}(?::\d\d)?\s*(?:am|pm))\b")
+
+
+@rule
+def _later(raw: str, low: str) -> Found:
+    # Anything to run later or repeatedly is a schedule: the LLM writes its cron/when.
+    return ("llm", {}) if _has(_LATER, low) else None
+
+
 @rule
 def _reindex(raw: str, low: str) -> Found:
-    return ("reindex", {}) if _has(r"\b(reindex|re-index|rebuild (the )?(search |similarity )?index)\b", low) else None
+    found = _has(r"\b(reindex|re-index|(rebuild|refresh|update) (the )?(search |similarity )?index)\b", low)
+    return ("reindex", {}) if found else None
 
 
 @rule
 def _select_studio(raw: str, low: str) -> Found:
-    m = re.search(r"\b(switch|change|go|select|use|open|load)\b(?:\s+(?:to|the|into|over to))*\s+(?:the\s+)?"
+    m = re.search(r"\b(switch|change|go|select|use|open|load|take me)\b(?:\s+(?:to|the|into|over to))*\s+(?:the\s+)?"
                   r"(\w[\w\s-]*?)(?:\s+studio)?\s*[.!]?$", low)
     if m and ("studio" in low or find_studio(m[2])) and not _has(_MUSIC_NOUN, low):
         return "select_studio", {"studio": find_studio(m[2]) or m[2].strip()}
@@ -99,13 +112,14 @@ def _select_studio(raw: str, low: str) -> Found:
 
 
 _DAW = {"reaper": "reaper", "ableton": "ableton", "live": "ableton", "fl studio": "flstudio", "flstudio": "flstudio",
-        "logic": "logic", "cubase": "cubase", "bitwig": "bitwig"}
+        "logic": "logic", "cubase": "cubase", "bitwig": "bitwig", "dawproject": "dawproject", "studio one": "cubase",
+        "zip": "zip"}
 
 
 @rule
 def _export(raw: str, low: str) -> Found:
     if not _has(r"\b(export|save|download|get|give me|send|bounce|open)\b", low):
-        return None
+        return ("llm", {}) if any(re.search(rf"\b{k}\b", low) for k in _DAW if k != "live") else None
     if _has(r"\bmidi\b", low):
         return "export_midi", {"track": _one(low)}
     fmt = next((v for k, v in _DAW.items() if re.search(rf"\b{k}\b", low)), None)
@@ -136,7 +150,7 @@ def _upscale(raw: str, low: str) -> Found:
 
 @rule
 def _extend(raw: str, low: str) -> Found:
-    if not _has(r"\b(extend|lengthen|continue|longer)\b", low):
+    if not _has(r"\b(extend|lengthen|continue|longer)\b|\badd (?:another |an extra )?\d+ (?:more )?(?:sec|min)", low):
         return None
     secs = parse_duration(low)
     return "extend", {"track": _one(low), **({"seconds": secs} if secs is not None else {})}
@@ -154,9 +168,10 @@ def _inpaint(raw: str, low: str) -> Found:
 
 @rule
 def _comment(raw: str, low: str) -> Found:
-    if not _has(r"^(?:please\s+)?(?:add (?:a )?)?(comment|note|annotate)\b", low):
+    if not _has(r"^(?:please\s+)?(?:(?:add|leave|put|write) (?:a )?)?(comment|note|annotate)\b", low):
         return None
-    text = _after(r"(?::|\bsaying\b|\bthat says\b)", raw) or (re.findall(r"[\"“']([^\"”']+)[\"”']", raw) or [""])[0]
+    quoted = re.findall(r"[\"“']([^\"”']+)[\"”']", raw)
+    text = _after(r"(?::|\bsaying\b|\bthat says\b|\bthat\b)", raw) or (quoted[0] if quoted else "")
     times = parse_seconds_list(low)
     return ("comment", {"track": _one(low), "text": text, **({"at_s": times[0]} if times else {})}) if text else None
 
@@ -165,7 +180,7 @@ def _comment(raw: str, low: str) -> Found:
 def _feedback(raw: str, low: str) -> Found:
     if _has(r"\b(dislike|thumbs down|don't like|do not like|hate)\b", low):
         return "dislike", {"track": _one(low)}
-    if _has(r"\b(restore|undelete|recover|untrash|un-trash|bring back)\b", low):
+    if _has(r"\b(restore|undelete|recover|untrash|un-trash|bring back|get (?:it|them|\w+) back)\b", low):
         return "restore", {"track": _one(low)}
     if _has(r"^(?:please\s+)?(?:favorite|favourite|star|heart|like|love)\b|\b(?:to|as) (?:my |a )?favou?rites?\b"
             r"|\bi (?:really )?love (?:it|this|that)", low):
@@ -175,7 +190,7 @@ def _feedback(raw: str, low: str) -> Found:
 
 @rule
 def _trash(raw: str, low: str) -> Found:
-    if not _has(r"\b(trash|delete|remove|bin|throw away|get rid of|discard)\b", low) or _has(r"\balbum\b", low):
+    if not _has(r"\b(trash|delete|remove|bin|throw (?:\w+ )?away|get rid of|discard)\b", low) or "album" in low:
         return None
     refs = parse_tracks(low)
     if len(refs) > 1:
@@ -187,13 +202,13 @@ def _trash(raw: str, low: str) -> Found:
 def _albums(raw: str, low: str) -> Found:
     if not _has(r"\balbum\b", low):
         return None
-    named = _after(r"\b(?:called|named|titled)\b", raw)
+    named = _after(r"\b(?:called|named|titled|call it|name it)\b", raw)
     if _has(r"\b(create|make|start|new)\b", low) and named and not _has(r"\b(put|add|move)\b", low):
         return "create_album", {"name": named}
-    m = re.search(r"\b(?:in|into|to|onto)\s+(?:the\s+|my\s+)?(?:album\s+)?[\"“']?(.+?)[\"”']?(?:\s+album)?\s*[.!]?$",
-                  raw, re.IGNORECASE)
+    m = re.search(r"\b(?:in|into|to|onto|under)\s+(?:the\s+|my\s+)?(?:album\s+)?[\"“']?(.+?)[\"”']?"
+                  r"(?:\s+album)?\s*[.!]?$", raw, re.IGNORECASE)
     if _has(r"\b(put|add|move|file|place|stick)\b", low) and m:
-        refs = parse_tracks(low.split(" in")[0].split(" to ")[0])
+        refs = parse_tracks(re.split(r" (?:in|into|to|under) ", low)[0])
         return "add_to_album", {"tracks": refs or [CURRENT], "album": m[1].strip()}
     return None
 
@@ -204,11 +219,13 @@ def _similar(raw: str, low: str) -> Found:
         return None
     m = re.search(r"\bk\s*=\s*(\d+)|\b(\d+)\s+(?:similar|tracks|songs|more)\b", low)
     k = {"k": int(m[1] or m[2])} if m else {}
-    refs = parse_tracks(low)
+    refs = [r for r in parse_tracks(low) if r != CURRENT]
     if refs:
         return "find_similar", {"track": refs[0], **k}
-    query = _after(r"\b(?:similar to|sounds? like|like)\b", raw)
-    return ("find_similar", {"query": query, **k}) if query else None
+    query = _after(r"\b(?:similar to|sounds? like|like)\b", raw).rstrip("?!. ")
+    if not query or _CURRENT_REF.fullmatch(query.lower()):
+        return "find_similar", {"track": CURRENT, **k}
+    return "find_similar", {"query": query, **k}
 
 
 @rule
@@ -223,11 +240,27 @@ def _list(raw: str, low: str) -> Found:
         filters["favorites"] = True
     if _has(r"\b(trash|trashed|deleted)\b", low):
         filters["trashed"] = True
+    if album := re.search(r"\b(?:in|from|on) (?:the |my )?(?!trash)([\w' -]+?) album\b", raw, re.IGNORECASE):
+        filters["album"] = album[1].strip()
     return "list_tracks", {"filters": filters}
 
 
+@rule
+def _train(raw: str, low: str) -> Found:
+    if not _has(r"\b(train|fine[- ]?tune|teach)\b.*\b(lora|adapter|style)\b", low):
+        return None
+    name = re.search(r"\b(?:called|named|name it|call it)\s+[\"']?([\w-]+)", raw, re.IGNORECASE)
+    album = re.search(r"\b(?:on|from|of) (?:the |my )?([\w' -]+?) album\b", raw, re.IGNORECASE)
+    refs = [r for r in parse_tracks(low) if r != CURRENT]
+    source: dict[str, Any] = {"tracks": refs} if refs else {"album": album[1].strip()} if album else {}
+    if not name or not source:
+        return "llm", {}
+    return "train_lora", {**source, "name": name[1]}
+
+
 _TWEAK = (r"^(?:ok(?:ay)?,?\s*|now\s*|and\s*|please\s*)*"
-          r"(make it|make this|same|again|do it again|another|one more|1 more|redo it|try again|now in|now at|but)\b")
+          r"(make it|make this|same|again|do it again|do another|another|one more|1 more|redo it|try again|"
+          r"now in|now at|but)\b")
 
 
 @rule
@@ -265,6 +298,11 @@ def _generate(raw: str, low: str) -> Found:
     return "generate", args
 
 
+# "do another take like that but in G" is a variation, not a similarity search: tweaks go first.
+RULES.remove(_variation)
+RULES.insert(RULES.index(_similar), _variation)
+
+
 def normalise(text: str) -> str:
     return normalise_numbers(fix_typos(text.strip().lower()))
 
@@ -277,6 +315,8 @@ def fast_parse(text: str) -> Route | None:
     low = normalise(raw)
     for fn in RULES:
         found = fn(raw, low)
+        if found is not None and found[0] == "llm":
+            return None
         if found is not None:
             try:
                 r = validate_route(*found)

@@ -50,7 +50,8 @@ def system_prompt() -> str:
 
 
 def user_message(text: str, focus: str | None) -> str:
-    context = f"Track in focus: {focus}\n" if focus else "No track in focus.\n"
+    # The id itself is left out: references stay "@current" and resolve when the tool runs.
+    context = 'A track is in focus ("@current").\n' if focus else "No track in focus.\n"
     return context + "Request: " + json.dumps(text[:1000], ensure_ascii=False)
 
 

@@ -39,7 +39,8 @@ _VOCAB = ("generate", "compose", "create", "favorite", "favourite", "restore", "
           # inflections, so the fixer leaves them alone
           "scheduled", "favorites", "favourites", "generated", "created", "extended", "separated", "albums",
           "studios", "comments", "deleted", "restored", "exported", "prompts", "versions", "similarity",
-          "minor", "major", "tempo", "longest", "latest", "second", "secondly", "delete", "deletes")
+          "minor", "major", "tempo", "longest", "latest", "second", "secondly", "delete", "deletes", "undelete",
+          "regenerate", "recreate", "selected", "separately", "extended", "exporting", "generating")
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -54,7 +55,7 @@ def fix_typos(low: str) -> str:
             return _TYPOS[w]
         if len(w) < 5 or w in _VOCAB:
             return w
-        close = difflib.get_close_matches(w, _VOCAB, n=1, cutoff=0.85)
+        close = difflib.get_close_matches(w, _VOCAB, n=1, cutoff=0.88)
         return close[0] if close else w
 
     return _WORD.sub(word, low)
@@ -119,7 +120,7 @@ _DURATION_PATTERNS = (
     (_CLOCK, lambda m: int(m[1]) * 60 + int(m[2]) * (1 if int(m[1]) >= 0 else -1)),
     (re.compile(NUM + r"\s*-?\s*(?:minutes?|mins?)\b(?:\s*(?:and\s*)?" + NUM + r"\s*-?\s*(?:seconds?|secs?|s)\b)?"),
      lambda m: float(m[1]) * 60 + (float(m[2]) if m[2] else 0.0)),
-    (re.compile(NUM + r"\s*-?\s*(?:seconds?|secs?|sec|s)\b"), lambda m: float(m[1])),
+    (re.compile(NUM + r"\s*-?\s*(?:more |extra |additional )?(?:seconds?|secs?|sec|s)\b"), lambda m: float(m[1])),
     (re.compile(NUM + r"\s*-?\s*(?:hours?|hrs?|h)\b"), lambda m: float(m[1]) * 3600),
 )
 _BPM = re.compile(NUM + r"\s*(?:bpm|beats per minute|b\.p\.m\.?)|(?:tempo|bpm)\s*(?:of|=|:|to)?\s*" + NUM)
@@ -128,8 +129,9 @@ _KEY = re.compile(
     re.IGNORECASE,
 )
 _KEY_COMPACT = re.compile(r"\b([A-G])(#|b)?(m)\b")
-_TRACK_NO = re.compile(r"\b(?:track|take|song|tune|number|no\.?)\s*#?\s*(\d+)\b|#\s*(\d+)\b")
-_TRACK_LIST = re.compile(r"\b(?:tracks|takes|songs|#)\s*#?(\d+(?:\s*(?:,|and|&|\+|-|to|through)\s*#?\d+)+)")
+_TRACK_NO = re.compile(r"\b(?:track|take|song|tune|number|no\.?|delete|trash|restore|remove|bin|star|favou?rite|"
+                       r"dislike)\s*#?\s*(\d+)\b(?!\s*(?:s\b|sec|min|bpm)|:\d)|#\s*(\d+)\b")
+_TRACK_LIST = re.compile(r"\b(?:tracks|takes|songs|#)\s*#?(\d+(?:\s*(?:,|and|&|\+|-|to|through|\s)\s*#?\d+)+)")
 _CURRENT_REF = re.compile(
     r"\b(it|this|that|this one|that one|the (?:last|latest|current|new|previous) (?:one|track|take|song))\b")
 
@@ -189,7 +191,7 @@ def find_studio(text: str) -> str | None:
 def _expand(numbers: str) -> list[int]:
     """'3, 4 and 7' -> [3, 4, 7]; '3-6' / '3 to 6' -> [3, 4, 5, 6] (bounded)."""
     out: list[int] = []
-    for part in re.split(r"\s*(?:,|and|&|\+)\s*", numbers):
+    for part in re.split(r"\s*(?:,|and|&|\+)\s*|(?<=\d)\s+(?=#?\d)", numbers):
         rng = re.match(r"#?(\d+)\s*(?:-|to|through)\s*#?(\d+)$", part.strip())
         if rng and int(rng[2]) >= int(rng[1]):
             out.extend(range(int(rng[1]), min(int(rng[2]), int(rng[1]) + 499) + 1))
