@@ -20,7 +20,7 @@ class OpenAIWhisper(Transcriber):
         torch.set_num_threads(threads)
         try:
             self.model = whisper.load_model(str(checkpoint), device="cpu")
-        except (RuntimeError, KeyError, OSError) as err:
+        except Exception as err:  # torch.load raises pickle, struct, key and runtime errors for bad files
             raise ASRError(f"{checkpoint} is not an openai-whisper checkpoint: {err}") from err
         self.name = f"openai-whisper {checkpoint.stem}"
 
