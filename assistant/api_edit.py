@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from assistant.api import TrackOut
 from assistant.services import StudioServices
 from library.repository import TrackNotFound
 from library.store import StorePathError
@@ -53,7 +54,7 @@ class ExportIn(BaseModel):
 
 
 class EditOut(BaseModel):
-    take: Any
+    take: TrackOut
     parent_id: int
     backend: str
     notes: str
@@ -72,7 +73,6 @@ def _guard(work: Callable[[], Any]) -> Any:
 
 
 def build_edit_router(services: StudioServices) -> APIRouter:
-    from assistant.api import TrackOut
     from assistant.edit_service import EditOutcome, EditService
     from assistant.export_service import ExportService
 

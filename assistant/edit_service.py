@@ -122,8 +122,8 @@ class EditService:
         rate = check_rate(sample_rate, src.sr)
         engine = choose.upscaler(self.s.settings, src, backend)
         progress(f"upscaling to {rate} Hz with {engine.name}", 0.1)
-        result = engine.upscale(src, rate)
-        return self._save(track, "upscale", result, None, {"sample_rate": rate}, progress)
+        result, quality = self._checked(lambda _fade: engine.upscale(src, rate), src, 0.0)  # no seams: level only
+        return self._save(track, "upscale", result, quality, {"sample_rate": rate}, progress)
 
     def separate(self, track_id: int, stems: list[str] | None = None, backend: str | None = None,
                  progress: Progress = _no_progress) -> EditOutcome:
