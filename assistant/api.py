@@ -86,6 +86,9 @@ def build_router(services: StudioServices) -> APIRouter:
     from assistant.api_agents import build_agents_router  # the Prompt Agent: POST /api/agents/enhance-prompt
 
     router.include_router(build_agents_router(services))
+    from assistant.api_jobs import build_jobs_router  # scheduled jobs, runs (the queue), voice commands
+
+    router.include_router(build_jobs_router(services))
     return router
 
 
