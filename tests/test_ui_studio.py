@@ -5,9 +5,10 @@ the tests run in file order and build on each other's library, like a user's ses
 from __future__ import annotations
 
 import os
+import shutil
 import time
-from contextlib import ExitStack
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,8 @@ class Studio:
         self.port = free_port()
         self.env = {"STUDIO_UI_PASSWORD": PASSWORD}
         self.url = f"http://127.0.0.1:{self.port}"
+        self._services = None
+        self.services()
 
     def start(self) -> None:
         self._stack = ExitStack()
@@ -44,10 +47,14 @@ class Studio:
         self._stack.close()
 
     def services(self):  # type: ignore[no-untyped-def]
-        from assistant.services import StudioServices
-        from assistant.settings import StudioSettings
+        # ONE instance, made before the server starts: StudioServices() sweeps orphan temp files from the
+        # audio store, which would delete a take the server is writing at that moment.
+        if self._services is None:
+            from assistant.services import StudioServices
+            from assistant.settings import StudioSettings
 
-        return StudioServices(StudioSettings(data_dir=self.data_dir))
+            self._services = StudioServices(StudioSettings(data_dir=self.data_dir))
+        return self._services
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +64,7 @@ def studio(tmp_path_factory):  # type: ignore[no-untyped-def]
     s.start()
     yield s
     s.stop()
+    shutil.copyfile(s.log, ARTIFACTS / "ui-studio-server.log")  # read it when a step fails
 
 
 @pytest.fixture(scope="module")
@@ -260,11 +268,9 @@ def test_upload_imports_into_the_library(page, studio, tmp_path):  # type: ignor
 
 
 def test_voice_command_through_a_fake_microphone(browser, studio, tmp_path):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright  # noqa: F401 - the module browser cannot take a mic file
-
     from models.asr.synth import speak
 
-    speech = speak("make a ten second chiptune track", tmp_path)
+    speech = speak("generate a twenty second chiptune song", tmp_path, speed=130)
     padded = tmp_path / "speech-padded.wav"
     import numpy as np
     import soundfile as sf
@@ -280,18 +286,18 @@ def test_voice_command_through_a_fake_microphone(browser, studio, tmp_path):  # 
         pg = ctx.new_page()
         login(pg, studio.url)
         before = len(studio.services().list_tracks())
-        mic = pg.locator("#message-composer button").filter(has=pg.locator("svg.lucide-mic")).first
+        mic = pg.locator("#message-composer button").first  # the mic (audio-lines icon) leads the composer
         mic.click()
-        pg.wait_for_timeout(int(len(audio) / rate * 1000) + 1200)
-        mic = pg.locator("#message-composer button").filter(has=pg.locator("svg")).first
-        pg.locator("#message-composer button").first.click()
-        pg.wait_for_selector("text=chiptune track", timeout=60_000)
+        pg.wait_for_timeout(int(len(audio) / rate * 1000) + 1500)
+        shot(pg, "10-voice-recording")
+        mic.click()  # stop: the server transcribes and runs the command
+        pg.wait_for_selector("text=generate a 20 second chiptune song", timeout=60_000)  # the transcript
         shot(pg, "10-voice")
         deadline = time.monotonic() + 90
         while len(studio.services().list_tracks()) == before and time.monotonic() < deadline:
             time.sleep(0.5)
         new = studio.services().list_tracks()[0]
-        assert new.studio == "chiptune" and abs(new.duration_s - 10.0) < 0.05
+        assert new.studio == "chiptune" and abs(new.duration_s - 20.0) < 0.05
         editor(pg, new.id)
         shot(pg, "10-voice-take")
     finally:

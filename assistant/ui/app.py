@@ -3,6 +3,7 @@ the take editor, library lists, voice and uploads live in their own modules over
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import chainlit as cl
@@ -16,6 +17,7 @@ from assistant.ui.chat import run_turn
 from assistant.ui.files import build_files_router
 from assistant.ui.persistence import data_layer
 from assistant.ui.runtime import runner, services
+from assistant.ui.takes import refreshed
 from assistant.ui.uploads import handle_uploads
 
 _services = services()
@@ -28,7 +30,7 @@ if _services.settings.ui_password:
 
 @cl.data_layer
 def _history() -> Any:
-    return data_layer(_services.settings.data_dir)
+    return data_layer(_services.settings.data_dir, refresh=partial(refreshed, _services))
 
 
 WELCOME = ("Studio ready. Try: *make a 20 second chiptune track at 140 bpm*. Drag on a take's waveform to select "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,17 @@ class LocalStorage(BaseStorageClient):
         pass
 
 
+PropsRefresh = Callable[[str, dict[str, Any]], dict[str, Any]]  # (element name, saved props) -> props to show
+
+
 class StudioDataLayer(SQLAlchemyDataLayer):
+    """JSON in and out of SQLite; saved element props refreshed from the library when a thread is read
+    (a take favorited or trashed since, from the CLI or another chat, shows as it is now)."""
+
+    def __init__(self, *args: Any, refresh: PropsRefresh | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.refresh = refresh
+
     async def execute_sql(self, query: str, parameters: dict) -> list[dict[str, Any]] | int | None:
         encoded = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in parameters.items()}
         return await super().execute_sql(query, encoded)
@@ -100,11 +111,15 @@ class StudioDataLayer(SQLAlchemyDataLayer):
             for step in thread.get("steps") or []:
                 step["tags"] = _decoded(step.get("tags"))
             for element in thread.get("elements") or []:
-                element["props"] = _decoded(element.get("props")) or {}  # type: ignore[typeddict-item]
+                props = _decoded(element.get("props")) or {}
+                if self.refresh is not None and isinstance(props, dict):
+                    props = self.refresh(str(element.get("name")), props)
+                element["props"] = props  # type: ignore[typeddict-item]
         return threads
 
 
-def data_layer(data_dir: Path) -> StudioDataLayer:
+def data_layer(data_dir: Path, refresh: PropsRefresh | None = None) -> StudioDataLayer:
     db = data_dir / "chat-history.sqlite"
     create_tables(db)
-    return StudioDataLayer(conninfo=f"sqlite+aiosqlite:///{db}", storage_provider=LocalStorage(data_dir / "chat-files"))
+    return StudioDataLayer(conninfo=f"sqlite+aiosqlite:///{db}", storage_provider=LocalStorage(data_dir / "chat-files"),
+                           refresh=refresh)

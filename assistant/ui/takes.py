@@ -48,6 +48,18 @@ def take_props(services: StudioServices, track: Track, selection: dict[str, floa
     }
 
 
+def refreshed(services: StudioServices, name: str, props: dict[str, Any]) -> dict[str, Any]:
+    """A saved TakeEditor's props with the track's current flags and buttons (for resumed threads)."""
+    if name != "TakeEditor" or "id" not in props:
+        return props
+    try:
+        track = services.get_track(int(props["id"]))
+    except (TrackNotFound, ValueError):
+        return {**props, "status": "this take was deleted from the library"}
+    return {**props, "favorite": track.favorite, "disliked": track.disliked, "trashed": track.trashed,
+            "capabilities": capabilities.available(services, track), "coming": capabilities.COMING}
+
+
 def take_element(services: StudioServices, track: Track, **kw: Any) -> cl.CustomElement:
     return cl.CustomElement(name="TakeEditor", props=take_props(services, track, **kw), display="inline")
 
