@@ -11,6 +11,7 @@ import argparse
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
@@ -25,7 +26,7 @@ from models.edit.quality import check
 from models.edit.stems import STEMS, HpssSeparator, group_stems, part_role, sdr
 from models.edit.symbolic import StudioTake, SymbolicEditor
 from models.edit.upscale import BandwidthUpscaler, ResampleUpscaler, lsd
-from studios.base import GenerationRequest
+from studios.base import GenerationRequest, Render
 from studios.manager import StudioManager
 
 SR = 44100
@@ -39,7 +40,7 @@ def timed(label: str, seconds_of_audio: float, fn, *args):  # type: ignore[no-un
     return out
 
 
-def renders(studios: list[str], seconds: float, sr: int) -> list[tuple[str, object, StudioTake]]:
+def renders(studios: list[str], seconds: float, sr: int) -> list[tuple[str, Render, StudioTake]]:
     mgr = StudioManager()
     out = []
     for sid in studios:
@@ -84,7 +85,7 @@ def upscale(studios: list[str], seconds: float) -> None:
 
 def stems(items, seconds: float, demucs_repo: str | None) -> None:  # type: ignore[no-untyped-def]
     print("\n== stems: SDR (dB) against the studio's true stems, premaster mix; 'mixture' = returning the input")
-    seps = [HpssSeparator()]
+    seps: list[Any] = [HpssSeparator()]
     if demucs_repo:
         from models.edit.demucs_sep import DemucsSeparator
 
