@@ -157,6 +157,18 @@ def test_pipeline_keeps_the_best_and_files_it(runtime, services):
     assert f"kept #{kept[0].id}" in run.message and "MIDI" in run.message
 
 
+def test_take_scores_rank_problems_last():
+    from assistant.agents.quality import Verdict
+    from assistant.jobs.scoring import score_verdict
+
+    good = score_verdict(1, Verdict([], -14.0, 120.0, "C"), 120)
+    loud = score_verdict(2, Verdict([], -11.0, 121.0, "C"), 120)
+    off = score_verdict(3, Verdict(["it plays at about 100 BPM, not 120"], -14.0, 100.0, "C"), 120)
+    silent = score_verdict(4, Verdict(["it is nearly silent (-70 dBFS RMS)"]), 120)
+    assert good.score > loud.score > off.score > silent.score == 0.0
+    assert "100 BPM" in off.reasons
+
+
 def test_pipeline_refuses_bad_arguments(runtime):
     run = runtime.queue.wait(runtime.run_now("pipeline", {"generate": {"prompt": "x", "variations": 1}}, "cli"))
     assert run.status == "failed" and "at least 2 takes" in run.error

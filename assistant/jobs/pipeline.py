@@ -18,18 +18,8 @@ EXTRAS = ("midi", "stems", "upscale")
 
 
 def score_takes(services: StudioServices, takes: list[Track]) -> list[TakeScore]:
-    """Best first. The Quality Agent is used when installed (assistant.agents.quality.score_track)."""
-    try:
-        from assistant.agents.quality import score_track  # type: ignore[import-not-found]
-    except ImportError:
-        score_track = None
-    scores = []
-    for t in takes:
-        if score_track is not None:
-            scores.append(TakeScore(t.id, float(score_track(services, t)), "quality agent"))
-        else:
-            scores.append(score_file(t, str(services.track_path(t))))
-    return sorted(scores, key=lambda s: -s.score)
+    """Best first, by the Quality Agent's verdict on each take's file."""
+    return sorted((score_file(t, str(services.track_path(t))) for t in takes), key=lambda s: -s.score)
 
 
 def _check(args: dict[str, Any]) -> tuple[dict[str, Any], int, list[str], str | None]:
