@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 OPERATIONS = ("generate", "inpaint", "extend", "upscale", "stems", "import")
@@ -31,6 +43,10 @@ track_tags = Table(
 
 class Track(Base):
     __tablename__ = "tracks"
+    __table_args__ = (  # revision 0003: list views walk these in created_at order
+        Index("ix_tracks_trashed_created", "trashed_at", "created_at"),
+        Index("ix_tracks_studio_trashed_created", "studio", "trashed_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
