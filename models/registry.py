@@ -30,8 +30,10 @@ def llm(s: StudioSettings) -> Capability:
 
 
 def asr(s: StudioSettings) -> Capability:
-    return _coming("ASR", "voice commands are not available",
-                   "coming: faster-whisper (shipped tiny.en/base) or your model via STUDIO_WHISPER")
+    from models.asr.loader import describe  # only looks at files and installed packages
+
+    backend, ready, upgrade = describe(s.whisper, s.model_dir)
+    return Capability("ASR", backend, ready, upgrade)
 
 
 def embeddings(s: StudioSettings) -> Capability:
