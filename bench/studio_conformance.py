@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 from models.analysis import detect_key, detect_tempo, feature_vector, relative_keys, same_key
+from studios import parallel
 from studios.base import GenerationRequest
 from studios.manager import StudioManager
-from studios.mastering import loudness_lufs, true_peak_dbtp
+from studios.mastering import loudness_lufs, true_peak_dbtp, true_peak_dbtp_reference
 from studios.phrasing import melody_notes, outside_fraction, phrase_repetition, pitch_entropy, shared_notes
 from studios.remix import Remix
 from studios.score import Score
@@ -110,14 +112,51 @@ def slider_effects(manager: StudioManager, studios: list[str], seeds: range = ra
         print(f"{sid:10s} {fmt(out):>24s} {fmt(ent):>24s} {fmt(rep):>24s} {fmt(kept):>24s}")
 
 
+def _timed(fn: Callable[[], object], repeats: int = 2) -> tuple[float, float]:
+    """Best wall and CPU seconds of a few runs: the best is the least disturbed by other load."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        w, c = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return min(walls), min(cpus)
+
+
+def speed(manager: StudioManager, studios: list[str], seconds: float = 30.0) -> None:
+    """RTF of a 30 s stereo render (compose + render + mix + master), parts on all cores and serially,
+    and the true-peak meter (new: oversample only where a peak is possible) against full oversampling."""
+    print(f"\n== Speed: {seconds:g} s stereo render (best of 2; {parallel.MAX_THREADS} render threads) ==")
+    print(f"{'studio':10s} {'wall s':>7s} {'RTF':>7s} {'CPU s':>7s} {'RTF/CPU':>8s} {'serial RTF':>11s} "
+          f"{'TP new ms':>10s} {'TP full ms':>11s} {'TP ratio':>9s}")
+    threads = parallel.MAX_THREADS
+    for sid in studios:
+        studio = manager.get(sid)
+        studio.generate(GenerationRequest("warm up", 2.0, 120, "C", seed=0), SR)
+        req = GenerationRequest(f"{sid} piece", seconds, 120, "C", seed=1)
+        wall, cpu = _timed(lambda: studio.generate(req, SR))  # noqa: B023 - called at once
+        parallel.MAX_THREADS = 1
+        serial, _ = _timed(lambda: studio.generate(req, SR))  # noqa: B023
+        parallel.MAX_THREADS = threads
+        audio = studio.generate(req, SR).audio
+        tp_new, _ = _timed(lambda: true_peak_dbtp(audio), 3)  # noqa: B023
+        tp_old, _ = _timed(lambda: true_peak_dbtp_reference(audio), 3)  # noqa: B023
+        print(f"{sid:10s} {wall:7.3f} {seconds / wall:6.1f}x {cpu:7.3f} {seconds / cpu:7.1f}x "
+              f"{seconds / serial:10.1f}x {tp_new * 1e3:10.1f} {tp_old * 1e3:11.1f} {tp_old / tp_new:8.1f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--renders", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=12.0)
     ap.add_argument("--no-slider-pass", action="store_true", help="skip the second pass with random sliders")
+    ap.add_argument("--speed-only", action="store_true", help="only the speed table")
     args = ap.parse_args()
     manager = StudioManager()
     studios = [i.id for i in manager.available()]
+    if args.speed_only:
+        speed(manager, studios)
+        return
     feats: dict[str, list[np.ndarray]] = {s: [] for s in studios}
     rows = render_rows(manager, studios, args.renders, args.seconds, False, feats)
     slider_rows = [] if args.no_slider_pass else render_rows(manager, studios, args.renders, args.seconds, True)
@@ -126,14 +165,7 @@ def main() -> None:
     if slider_rows:
         report(slider_rows, studios, "random remix sliders (each of the four uniform in 0..1)")
 
-    print("\n== Speed: 30 s stereo render ==")
-    for sid in studios:
-        studio = manager.get(sid)
-        studio.generate(GenerationRequest("warm up", 2.0, 120, "C", seed=0), SR)
-        t0 = time.perf_counter()
-        studio.generate(GenerationRequest(f"{sid} piece", 30.0, 120, "C", seed=1), SR)
-        dt = time.perf_counter() - t0
-        print(f"{sid:10s} {dt:6.3f} s  -> {30.0 / dt:7.1f}x real time")
+    speed(manager, studios)
 
     print("\n== Distinctness: nearest centroid, leave-one-out ==")
     X = {s: np.array(v) for s, v in feats.items() if v}

@@ -15,7 +15,8 @@ import pedalboard as pb
 from studios import effects
 from studios.base import Render, Studio
 from studios.mastering import exact_length, master
-from studios.score import Score
+from studios.parallel import map_parts
+from studios.score import Part, Score
 from studios.sfsynth import find_soundfont, pan, render_part
 
 ChainFactory = Callable[[], pb.Pedalboard]
@@ -38,12 +39,13 @@ class SoundFontStudio(Studio):
         n = int(round(duration_s * sample_rate))
         sf2 = find_soundfont(self.soundfont)
         spb = 60.0 / score.bpm
-        stems: dict[str, np.ndarray] = {}
-        for part in score.parts:
-            dry = render_part(part, spb, n, sample_rate, sf2)
+
+        def stem(part: Part) -> np.ndarray:
             chain = self.part_chains.get(part.name)
-            wet = effects.apply(chain() if chain else None, dry, sample_rate)
-            stems[part.name] = pan(wet, part.pan)
+            return pan(effects.apply(chain() if chain else None, render_part(part, spb, n, sample_rate, sf2),
+                                     sample_rate), part.pan)
+
+        stems = dict(zip([p.name for p in score.parts], map_parts(stem, score.parts), strict=True))
         mix = np.sum(list(stems.values()), axis=0) if stems else np.zeros((n, 2), np.float32)
         bus = self.bus_chain() if self.bus_chain else None
         mastered = master(effects.apply(bus, mix, sample_rate), sample_rate)

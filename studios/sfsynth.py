@@ -7,8 +7,10 @@ construction, which is what makes our exported stems exact.
 from __future__ import annotations
 
 import importlib.util
+import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,13 +49,33 @@ def _gain_db(path: Path) -> float:
     return -10.0 if "fluid" in path.name.lower() else -3.0
 
 
+_LOCAL = threading.local()  # one synth per thread: a synth is stateful, renders may run in parallel
+
+
+def _fresh_synth(soundfont: Path, sample_rate: int) -> tuple[Any, int]:
+    """A silent synth with the soundfont loaded; parsing the .sf2 costs more than rendering a short part,
+    so each thread keeps one per (soundfont, rate) and resets it (tsf_reset + a flush) instead."""
+    import tinysoundfont
+
+    cache: dict[tuple[str, int], tuple[Any, int]] = _LOCAL.__dict__.setdefault("synths", {})
+    key = (str(soundfont), sample_rate)
+    if key not in cache:
+        synth = tinysoundfont.Synth(gain=_gain_db(soundfont), samplerate=sample_rate)
+        cache[key] = (synth, synth.sfload(_soundfont_bytes(str(soundfont))))
+        return cache[key]
+    synth, sfid = cache[key]
+    synth.soundfonts[sfid].reset()
+    synth.generate(_FLUSH_FRAMES)  # reset only fast-releases the voices: let them finish
+    return synth, sfid
+
+
+_FLUSH_FRAMES = 2048
+
+
 def render_part(part: Part, seconds_per_beat: float, n_frames: int, sample_rate: int,
                 soundfont: Path) -> np.ndarray:
     """Render one part to float32 (n_frames, 2); notes past the end are cut, tails are kept to the end."""
-    import tinysoundfont
-
-    synth = tinysoundfont.Synth(gain=_gain_db(soundfont), samplerate=sample_rate)
-    sfid = synth.sfload(_soundfont_bytes(str(soundfont)))
+    synth, sfid = _fresh_synth(soundfont, sample_rate)
     chan = 9 if part.is_drum else 0
     synth.program_select(chan, sfid, 128 if part.is_drum else 0, 0 if part.is_drum else part.program,
                          is_drums=part.is_drum)
@@ -67,22 +89,25 @@ def render_part(part: Part, seconds_per_beat: float, n_frames: int, sample_rate:
         events.append((max(off, on + 1), 0, n.pitch, 0))
     events.sort()
     out = np.zeros((n_frames, 2), np.float32)
+    raw = out.data.cast("B")  # the synth writes straight into the stem: no per-event copies
     pos = 0
     for frame, _order, key, vel in events:
         frame = min(frame, n_frames)
         if frame > pos:
-            out[pos:frame] = np.frombuffer(synth.generate(frame - pos), np.float32).reshape(-1, 2)
+            synth.generate_simple(frame - pos, buffer=raw[pos * 8:frame * 8])  # 8 bytes per stereo frame
             pos = frame
         if vel:
             synth.noteon(chan, key, vel)
         else:
             synth.noteoff(chan, key)
     if pos < n_frames:
-        out[pos:] = np.frombuffer(synth.generate(n_frames - pos), np.float32).reshape(-1, 2)
-    return out * np.float32(part.gain)
+        synth.generate_simple(n_frames - pos, buffer=raw[pos * 8:])
+    out *= np.float32(part.gain)
+    return out
 
 
 def pan(stem: np.ndarray, position: float) -> np.ndarray:
     """Equal-power pan of a stereo stem; position -1 (left) .. 1 (right)."""
     theta = (np.clip(position, -1, 1) + 1) * np.pi / 4
-    return (stem * np.array([np.cos(theta), np.sin(theta)], np.float32) * np.float32(np.sqrt(2))).astype(np.float32)
+    gains = np.array([np.cos(theta), np.sin(theta)], np.float32) * np.float32(np.sqrt(2))
+    return np.multiply(stem, gains, dtype=np.float32)

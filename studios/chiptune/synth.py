@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from studios.parallel import map_parts
 from studios.score import Note, Part, Score
 from studios.theory import midi_to_hz
 
@@ -314,4 +315,5 @@ def render_part(part: Part, n_frames: int, sr: int, bpm: float) -> np.ndarray:
 
 
 def render_stems(score: Score, n_frames: int, sr: int) -> dict[str, np.ndarray]:
-    return {p.name: render_part(p, n_frames, sr, score.bpm) for p in score.parts}
+    stems = map_parts(lambda p: render_part(p, n_frames, sr, score.bpm), score.parts)
+    return dict(zip([p.name for p in score.parts], stems, strict=True))

@@ -16,6 +16,7 @@ from studios.cypher.beats import tempo_band
 from studios.cypher.style import Style
 from studios.cypher.sub808 import INSTRUMENT as SUB_808
 from studios.cypher.sub808 import render_808
+from studios.parallel import map_parts
 from studios.score import Part
 from studios.sfsynth import find_soundfont, pan, render_part
 
@@ -95,8 +96,8 @@ def render_stems(parts: list[Part], style: Style, bpm: float, n_frames: int, sam
     chains = part_chains(style)
     times = pump_times(bpm, n_frames, sample_rate)
     drive = 3.0 if style.subgenre == "trap" else 2.0
-    stems: dict[str, np.ndarray] = {}
-    for part in parts:
+
+    def stem(part: Part) -> np.ndarray:
         if part.instrument == SUB_808:
             dry = render_808(part, spb, n_frames, sample_rate, drive=drive)
         else:
@@ -105,5 +106,6 @@ def render_stems(parts: list[Part], style: Style, bpm: float, n_frames: int, sam
         wet = effects.apply(chain() if chain else None, dry, sample_rate)
         if part.name in PUMPED:
             wet = pump(wet, times, sample_rate, PUMP_DEPTH[style.subgenre])
-        stems[part.name] = pan(wet, part.pan)
-    return stems
+        return pan(wet, part.pan)
+
+    return dict(zip([p.name for p in parts], map_parts(stem, parts), strict=True))
