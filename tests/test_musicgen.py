@@ -155,3 +155,35 @@ def test_bad_requests_are_refused_before_work(text_gen):
         text_gen.generate(MusicRequest("x", duration_s=10_000))
     with pytest.raises(BadRequest, match="shorter"):
         text_gen.generate(MusicRequest("x", duration_s=1, continuation=sine(440, 2)))
+
+
+def test_sliders_map_onto_musicgen_settings():
+    from models.musicgen.sliders import map_sliders
+    from studios.remix import Remix
+
+    neutral = map_sliders()
+    assert neutral.temperature == pytest.approx(1.0) and neutral.guidance == pytest.approx(3.0)
+    calm, wild = map_sliders(weirdness=0.0), map_sliders(weirdness=1.0)
+    assert calm.temperature < neutral.temperature < wild.temperature
+    assert map_sliders(genre_shift=0.0).guidance < map_sliders(genre_shift=1.0).guidance
+    assert map_sliders(genre_shift=0.0).prompt_weight < map_sliders(genre_shift=1.0).prompt_weight
+    assert map_sliders(melody_loyalty=0.8).melody_strength == pytest.approx(0.8)
+    loose, tight = map_sliders(structure_consistency=0.0), map_sliders(structure_consistency=1.0)
+    assert (loose.beat_snap, loose.bar_align, tight.beat_snap, tight.bar_align) == (False, False, True, True)
+    from models.musicgen.sliders import from_remix
+
+    assert from_remix(Remix(weirdness=1.0)).temperature == wild.temperature
+    with pytest.raises(BadRequest, match="weirdness"):
+        map_sliders(weirdness=1.5)
+
+
+def test_neural_rerender_keeps_the_renders_duration_and_refuses_text_models(melody_gen, text_gen):
+    from models.musicgen.rerender import neural_rerender
+    from studios.remix import Remix
+
+    render = np.stack([sine(330, 2.0, 44100)] * 2, axis=1)  # a studio mix: 44.1 kHz stereo
+    res = neural_rerender(melody_gen, render, 44100, "jazz piano", bpm=120,
+                          remix=Remix(melody_loyalty=1.0, structure_consistency=1.0), seed=3)
+    assert res.audio.shape == (1, 2 * SR, 1)
+    with pytest.raises(BadRequest, match="MusicGen-Melody"):
+        neural_rerender(text_gen, render, 44100, "jazz")
