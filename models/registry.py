@@ -25,8 +25,29 @@ def _coming(name: str, what: str, later: str) -> Capability:
 
 
 def llm(s: StudioSettings) -> Capability:
-    return Capability("LLM", "deterministic command parser (clear commands only; no language model yet)", True,
-                      "coming: llama.cpp with a shipped Qwen2.5 GGUF, or your own via STUDIO_LLM_GGUF")
+    import importlib.util
+
+    from models.llm import shipped
+
+    parser = "fast command parser"
+    if importlib.util.find_spec("llama_cpp") is None:
+        return Capability("LLM", f"{parser} only: llama-cpp-python is not installed", False,
+                          "run scripts/setup.sh (llama-cpp-python==0.3.36)")
+    if s.llm_gguf is not None:
+        if s.llm_gguf.is_file():
+            return Capability("LLM", f"{parser} + llama.cpp with your GGUF {s.llm_gguf}", True,
+                              "any chat GGUF via STUDIO_LLM_GGUF")
+        return Capability("LLM", f"{parser} only: STUDIO_LLM_GGUF={s.llm_gguf} does not exist", False,
+                          "fix the path or unset STUDIO_LLM_GGUF to use the shipped model")
+    upgrade = "a bigger chat GGUF (e.g. Llama-3.2-3B-Instruct) via STUDIO_LLM_GGUF"
+    if shipped.is_prepared(s.model_dir):
+        return Capability("LLM", f"{parser} + llama.cpp, shipped Qwen2.5-Coder-1.5B Q4_K_M (verified): "
+                          f"{s.model_dir / shipped.NAME}", True, upgrade)
+    if all(importlib.util.find_spec(p) is not None for p in shipped.PARTS):
+        return Capability("LLM", f"{parser} + shipped Qwen2.5-Coder-1.5B, not assembled yet (first chat "
+                          "assembles it)", True, "run `studio models prepare` now; or " + upgrade)
+    return Capability("LLM", f"{parser} only: the shipped model packages are not installed", False,
+                      f"{shipped.FIX}, or set STUDIO_LLM_GGUF")
 
 
 def asr(s: StudioSettings) -> Capability:

@@ -13,6 +13,10 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDIO = Path(sys.executable).with_name("studio")
+# One models dir for the whole run (and for `studio` subprocesses, via the env): the shipped 1.1 GB GGUF
+# is assembled and verified once, not once per test data dir.
+MODELS_DIR = ROOT / ".cache" / "models"
+os.environ.setdefault("STUDIO_MODELS_DIR", str(MODELS_DIR))
 
 
 @pytest.fixture

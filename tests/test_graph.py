@@ -58,3 +58,49 @@ def test_thread_state_survives_a_new_process(services, data_dir):
                          env={**os.environ}).stdout
     got = json.loads(out.strip().splitlines()[-1])
     assert got == {"n": 2, "current": 1, "first": "make a 4 second chiptune track at 120 bpm"}
+
+
+def test_follow_ups_act_on_the_track_in_focus(services):
+    runner = ChatRunner(services, use_llm=False)
+    first = runner.turn("make a 4 second chiptune track at 120 bpm in A minor", "mt").takes[0]
+    faster = runner.turn("make it faster", "mt")
+    assert faster.reply.startswith(f"Based on track #{first['id']}")
+    (take,) = faster.takes
+    assert take["bpm"] == 138 and take["studio"] == "chiptune" and take["duration_s"] == 4.0 and take["key"] == "Am"
+    minor = runner.turn("same but in D minor", "mt")
+    assert minor.reply.startswith(f"Based on track #{take['id']}") and minor.takes[0]["key"] == "Dm"
+    assert minor.takes[0]["bpm"] == 138  # the tempo of the track it was based on
+    filed = runner.turn("put it in the Night Drive album", "mt")
+    assert f"#{minor.takes[0]['id']}" in filed.reply and "Night Drive" in filed.reply
+    assert services.library.album("Night Drive").track_ids == [minor.takes[0]["id"]]
+
+
+def test_no_track_in_focus_is_said_plainly(services):
+    result = ChatRunner(services, use_llm=False).turn("make it faster", "empty")
+    assert "no track in focus" in result.reply and result.takes == []
+
+
+def test_tools_not_built_yet_route_and_say_so(services):
+    result = ChatRunner(services, use_llm=False).turn("train a lora on the Night Drive album called nd", "t")
+    assert result.route["tool"] == "train_lora"
+    assert "not built yet" in result.reply and "Nothing was changed" in result.reply
+
+
+def test_bulk_trash_waits_for_a_yes_from_another_process(services, studio_cli):
+    runner = ChatRunner(services, use_llm=False)
+    ids = [t.id for t in services.generate("tiny loop", studio="chiptune", duration_s=2, variations=3, seed=1).takes]
+    asked = runner.turn(f"trash tracks {ids[0]}, {ids[1]} and {ids[2]}", "bulk")
+    assert asked.pending and "3 tracks" in asked.reply and services.tracks.count() == 3  # nothing done yet
+    out = json.loads(studio_cli("ask", "yes", "--thread", "bulk", "--json").stdout)
+    assert not out["pending"] and "Moved to the trash" in out["reply"]
+    assert services.tracks.count() == 0 and services.tracks.count(include_trashed=True) == 3
+
+
+def test_a_no_or_a_new_request_cancels_the_pending_action(services):
+    runner = ChatRunner(services, use_llm=False)
+    services.generate("tiny loop", studio="chiptune", duration_s=2, variations=2, seed=1)
+    assert runner.turn("delete tracks 1 and 2", "c").pending
+    assert "cancelled" in runner.turn("no", "c").reply and services.tracks.count() == 2
+    assert runner.turn("trash tracks 1-2", "c").pending
+    assert "2 tracks" in runner.turn("list my tracks", "c").reply  # cancelled, then answered
+    assert services.tracks.count() == 2 and runner.pending_question("c") is None

@@ -12,7 +12,7 @@ import json
 import logging
 from typing import Any
 
-from assistant.graph.catalogue import RouteError, validate_route
+from assistant.graph.catalogue import SPECS, RouteError, validate_route
 from assistant.graph.llm_schema import tool_args_schema, tool_list, tool_name_schema
 from models.llm.engine import LLMEngine, LLMUnavailable, Message
 
@@ -81,6 +81,8 @@ def llm_route(engine: LLMEngine, text: str, focus: str | None = None) -> dict[st
                                {"role": "user", "content": user_message(text, focus)}]
     try:
         tool = _ask(engine, messages, tool_name_schema(), '{"tool": ', 12)
+        if tool not in SPECS:
+            raise RouteError(f"unknown tool {tool!r}")
         if tool not in _NO_ARGS:
             for attempt in (1, 2):
                 args = _ask(engine, messages, tool_args_schema(tool, for_llm=True),
