@@ -187,3 +187,10 @@ def test_neural_rerender_keeps_the_renders_duration_and_refuses_text_models(melo
     assert res.audio.shape == (1, 2 * SR, 1)
     with pytest.raises(BadRequest, match="MusicGen-Melody"):
         neural_rerender(text_gen, render, 44100, "jazz")
+
+
+def test_long_form_streams_window_by_window_and_matches_generate(text_gen):
+    req = MusicRequest("ambient", duration_s=2.4, window_s=1.0, overlap_s=0.3, crossfade_s=0.2, seed=9)
+    chunks = list(text_gen.stream(req))
+    full = text_gen.generate(req).audio[0]
+    assert len(chunks) >= 3 and np.allclose(np.concatenate(chunks), full, atol=1e-6)

@@ -7,8 +7,9 @@ window's last `overlap` frames (exact codes, no re-encoding) and joined with an 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -20,7 +21,13 @@ from models.musicgen.errors import BadRequest
 from models.musicgen.fast import FastDecoder, Sampling
 from models.musicgen.loader import LoadedMusicGen, import_torch
 
+T = TypeVar("T")
 STREAM_CONTEXT_FRAMES = 50  # decoder context re-decoded before each streamed chunk (1 s at 50 Hz)
+
+
+def _last(items: Iterator[T]) -> T:
+    """Run a generator to the end and return its final item."""
+    return deque(items, maxlen=1)[0]
 
 
 class TransformersMusicGen(MusicGenerator):
@@ -84,10 +91,9 @@ class TransformersMusicGen(MusicGenerator):
             grid = 60.0 / req.bpm * beats * self.lm.frame_rate
         return longform.plan(self._frames(req.duration_s), window, overlap, grid, prompt_frames)
 
-    def generate_codes(self, req: MusicRequest, progress: Progress = no_progress) -> tuple[Any, list[int]]:
-        """Codes (variations, K, frames) for the whole request and the seam frames."""
+    def _iter_windows(self, req: MusicRequest, progress: Progress) -> Iterator[tuple[Any, list[int], bool]]:
+        """(codes so far (variations, K, frames), seam frames so far, last window?) after each window."""
         torch = import_torch()
-        req = self.check(req)
         prompt = self._prompt_codes(req)
         windows = self.plan(req, 0 if prompt is None else prompt.shape[-1])
         codes = prompt
@@ -101,34 +107,43 @@ class TransformersMusicGen(MusicGenerator):
             out = self._window_codes(req, new_frames, ctx, self._chroma(req, w.end - new_frames, w.end), part, seed)
             fresh = out[:, :, (0 if ctx is None else ctx.shape[-1]):]
             codes = fresh if codes is None else torch.cat([codes, fresh], dim=-1)
+            yield codes, [x.start for x in windows[1:i + 1]], i == len(windows) - 1
+
+    def _stitched(self, req: MusicRequest, progress: Progress) -> Iterator[tuple[np.ndarray, list[int], bool]]:
+        """Audio (variations, samples, channels) joined so far, after each window.
+
+        Each window is decoded with codec context from before its seam, so every join crossfades two decodes
+        of the same codes region and carries no codec start-up transient.
+        """
+        hop = self.sample_rate // self.lm.frame_rate
+        fade = int(round(req.crossfade_s * self.sample_rate))
+        audio, done = None, 0
+        for codes, seams, last in self._iter_windows(req, progress):
+            lead = min(done, self._frames(req.crossfade_s) + STREAM_CONTEXT_FRAMES)
+            piece = codec.decode(self.lm, codes[:, :, done - lead:])
+            audio = piece if audio is None else longform.equal_power_join(audio, piece[:, lead * hop - fade:], fade)
+            done = codes.shape[-1]
+            yield audio, seams, last
+
+    def generate_codes(self, req: MusicRequest, progress: Progress = no_progress) -> tuple[Any, list[int]]:
+        """Codes (variations, K, frames) for the whole request and the seam frames (no decoding)."""
+        codes, seams, _ = _last(self._iter_windows(self.check(req), progress))
         progress("done", 1.0)
-        return codes, [w.start for w in windows[1:]]
+        return codes, seams
 
     def generate(self, request: MusicRequest, progress: Progress = no_progress) -> MusicResult:
-        codes, seams = self.generate_codes(request, progress)
-        req = request
-        hop = self.sample_rate // self.lm.frame_rate
-        if not seams:
-            return MusicResult(codec.decode(self.lm, codes), self.sample_rate)
-        # Decode each window with its context so every join is a crossfade of two decodes of the same codes
-        # region: the seam carries no codec start-up transient.
-        fade = int(round(req.crossfade_s * self.sample_rate))
-        bounds = [0, *seams, codes.shape[-1]]
-        audio = None
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            lead = min(a, self._frames(req.crossfade_s) + STREAM_CONTEXT_FRAMES)
-            piece = codec.decode(self.lm, codes[:, :, a - lead: b])
-            if audio is None:
-                audio = piece
-                continue
-            audio = longform.equal_power_join(audio, piece[:, lead * hop - fade:], fade)
-        assert audio is not None
-        return MusicResult(audio, self.sample_rate, [s / self.lm.frame_rate for s in seams],
-                           f"{len(seams) + 1} windows, equal-power crossfades of {req.crossfade_s:g} s")
+        req = self.check(request)
+        audio, seams, _ = _last(self._stitched(req, progress))
+        progress("done", 1.0)
+        notes = f"{len(seams) + 1} windows, equal-power crossfades of {req.crossfade_s:g} s" if seams else ""
+        return MusicResult(audio, self.sample_rate, [s / self.lm.frame_rate for s in seams], notes)
 
     def stream(self, request: MusicRequest, chunk_s: float = 1.0) -> Iterator[np.ndarray]:
-        """Single-window requests stream while tokens are still being sampled (a chunk every `chunk_s`);
-        long-form requests yield window by window once the whole take is generated."""
+        """Decoded audio of the first variation, in order, as soon as it is final.
+
+        One window: a chunk every `chunk_s` while tokens are still being sampled. Long-form: after each window,
+        everything up to its crossfade (the next window may still change the fade region).
+        """
         req = self.check(request.with_(variations=1))
         prompt = self._prompt_codes(req)
         windows = self.plan(req, 0 if prompt is None else prompt.shape[-1])
@@ -146,16 +161,18 @@ class TransformersMusicGen(MusicGenerator):
                     yield self._decode_span(self.fast.undelay(seq, ready), emitted, ready)
                     emitted = ready
 
+    def _stream_windows(self, req: MusicRequest) -> Iterator[np.ndarray]:
+        fade = int(round(req.crossfade_s * self.sample_rate))
+        emitted = 0
+        for audio, _, last in self._stitched(req, no_progress):
+            end = audio.shape[1] if last else audio.shape[1] - fade
+            if end > emitted:
+                yield audio[0, emitted:end]
+                emitted = end
+
     def _decode_span(self, codes: Any, start: int, end: int) -> np.ndarray:
         """Audio of frames [start, end), decoded with up to 1 s of preceding codes as codec context."""
         hop = self.sample_rate // self.lm.frame_rate
         lead = min(start, STREAM_CONTEXT_FRAMES)
         audio = codec.decode(self.lm, codes[:1, :, start - lead: end])[0]
         return audio[lead * hop:]
-
-    def _stream_windows(self, req: MusicRequest) -> Iterator[np.ndarray]:
-        result = self.generate(req)
-        hop = self.sample_rate // self.lm.frame_rate
-        bounds = [0, *[int(round(s * self.lm.frame_rate)) * hop for s in result.seams_s], result.audio.shape[1]]
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-            yield result.audio[0, a:b]

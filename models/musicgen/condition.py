@@ -12,6 +12,8 @@ from typing import Any
 
 from models.musicgen.loader import LoadedMusicGen, import_torch
 
+MAX_TEXT_TOKENS = 64  # prompts are a sentence; the melody model's position budget assumes this many
+
 
 @dataclass
 class Conditioning:
@@ -28,7 +30,7 @@ class Conditioning:
 
 def encode_text(lm: LoadedMusicGen, texts: list[str]) -> tuple[Any, Any]:
     torch = import_torch()
-    tok = lm.tokenizer(texts, return_tensors="pt", padding=True)
+    tok = lm.tokenizer(texts, return_tensors="pt", padding=True, truncation=True, max_length=MAX_TEXT_TOKENS)
     ids, mask = tok["input_ids"].to(lm.device), tok["attention_mask"].to(lm.device)
     with torch.inference_mode():
         hidden = lm.model.text_encoder(input_ids=ids, attention_mask=mask).last_hidden_state
@@ -62,8 +64,7 @@ def _melody_prefix(lm: LoadedMusicGen, text: Any, chroma: Any, batch: int, cfg: 
     else:
         audio = chroma.to(lm.device, lm.dtype)
         audio = audio[None].expand(batch, -1, -1) if audio.ndim == 2 else audio
-        null = null.expand(batch, audio.shape[1], -1).clone()
-        null[:, :, 1:] = 0
+        null = null.expand(batch, audio.shape[1], -1)
     if cfg:
         audio = torch.cat([audio, null])
     with torch.inference_mode():

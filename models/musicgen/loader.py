@@ -54,8 +54,11 @@ class LoadedMusicGen:
 
     @property
     def max_frames(self) -> int:
-        """Longest single window the positional table was trained for (1500 frames = 30 s for facebook/*)."""
-        return int(self.model.config.decoder.max_position_embeddings) - self.num_codebooks - 1
+        """Longest single window the positional table was trained for (2048 positions in facebook/*).
+
+        MusicGen-Melody spends positions on its prefix too (chroma frames + up to 64 text tokens)."""
+        prefix = int(self.model.config.chroma_length) + 64 if self.melody else 0
+        return int(self.model.config.decoder.max_position_embeddings) - self.num_codebooks - 1 - prefix
 
 
 def pick_device(device: str | None = None) -> tuple[str, Any]:
