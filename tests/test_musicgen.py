@@ -194,3 +194,14 @@ def test_long_form_streams_window_by_window_and_matches_generate(text_gen):
     chunks = list(text_gen.stream(req))
     full = text_gen.generate(req).audio[0]
     assert len(chunks) >= 3 and np.allclose(np.concatenate(chunks), full, atol=1e-6)
+
+
+def test_beat_snapped_seams_fall_on_beats_at_awkward_tempos():
+    from models.musicgen.longform import plan
+
+    beat = 60 / 97 * 50  # 97 BPM: 30.93 frames per beat
+    windows = plan(total=1200, window=400, overlap=100, grid=beat)
+    assert windows[-1].end == 1200 and all(b.start == a.end for a, b in zip(windows, windows[1:], strict=False))
+    for w in windows[1:]:
+        assert abs(w.start / beat - round(w.start / beat)) * beat <= 0.5  # within half a frame (10 ms)
+        assert w.end - w.start <= 300

@@ -10,6 +10,7 @@ with torch.compile(mode="reduce-overhead") because every shape is static there.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -166,7 +167,7 @@ class FastDecoder:
         seq = self.pattern(cond.batch, frames, prompt)
         n_fixed = 1 + (0 if prompt is None else prompt.shape[-1])  # codebook 0 is free from here
         gen = torch.Generator(device=self.lm.device)
-        gen.manual_seed(sampling.seed if sampling.seed is not None else int(torch.seed() % 2**31))
+        gen.manual_seed(sampling.seed if sampling.seed is not None else secrets.randbits(31))  # global RNG untouched
         rows, prefix = cond.rows, cond.prefix
         p_len = 0 if prefix is None else prefix.shape[1]
         total = p_len + seq.shape[-1]

@@ -6,6 +6,7 @@ facebook/musicgen-*), so seams land exactly where the decoded audio says they do
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,33 +19,28 @@ class Window:
     context: int  # frames of the previous output carried in as the continuation prompt
 
 
-def snap(frame: int, grid: float | None) -> int:
-    """Nearest multiple of `grid` frames (a beat or a bar), or unchanged without a grid."""
+def last_grid_line(frame: int, grid: float | None, after: int) -> int:
+    """The last beat/bar line (grid in frames) at or before `frame` and later than `after`; else `frame`."""
     if not grid:
         return frame
-    return int(round(round(frame / grid) * grid))
+    line = int(round(math.floor(frame / grid + 1e-9) * grid))
+    return line if after < line <= frame else frame
 
 
 def plan(total: int, window: int, overlap: int, grid: float | None = None, prompt: int = 0) -> list[Window]:
-    """Windows covering `total` frames; each new window generates window - overlap fresh frames.
+    """Windows covering `total` frames; each new window generates up to window - overlap fresh frames.
 
-    With a grid (beat or bar length in frames) every seam is snapped to it, so joins fall on the beat;
-    `prompt` frames (a continuation prompt) are already given at the start of the first window.
+    With a grid (beat or bar length in frames) every seam is pulled back to the last grid line inside the
+    window, so joins fall on the beat; `prompt` frames (a continuation prompt) start the first window.
     """
     if window <= overlap:
         raise ValueError("window must be longer than overlap")
-    first_end = min(total, window)
-    if first_end < total and grid:
-        first_end = max(overlap + 1, min(window, snap(first_end, grid) if snap(first_end, grid) <= window
-                                         else int(window // grid * grid)))
-    windows = [Window(prompt, first_end, prompt)]
+    end = min(total, window)
+    windows = [Window(prompt, end if end == total else last_grid_line(end, grid, max(overlap, prompt)), prompt)]
     while windows[-1].end < total:
         seam = windows[-1].end
         end = min(total, seam + window - overlap)
-        if end < total and grid:
-            snapped = snap(end, grid)
-            end = snapped if seam < snapped <= seam + window - overlap else end
-        windows.append(Window(seam, end, overlap))
+        windows.append(Window(seam, end if end == total else last_grid_line(end, grid, seam), overlap))
     return windows
 
 
