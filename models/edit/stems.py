@@ -6,7 +6,9 @@ vocals-ish with soft STFT masks that sum to one, so the stems always add back up
 - vocals-ish: harmonic, centre-panned (mid >> side) energy in the voice band 200 Hz–5 kHz
 - other: the remaining harmonic energy
 
-It cannot know what a voice is; it is named "vocals-ish" in every reply.
+It cannot know what a voice is; it is named "vocals-ish" in every reply. On material that is nearly all one
+stem (a string orchestra without drums) it does worse than returning the mixture for that stem, because the
+bow attacks it calls percussive are missing from "other"; see bench/audio_ops.py.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ class HpssSeparator:
         freqs = librosa.fft_frequencies(sr=sr, n_fft=N_FFT)[:, None]
         low = 1.0 - _smooth_step(freqs, BASS_HZ, 15.0)
         band = _smooth_step(freqs, VOICE_BAND[0], 30.0) * (1.0 - _smooth_step(freqs, VOICE_BAND[1], 300.0))
-        centred = np.clip(1.0 - np.abs(side) / (np.abs(mid) + 1e-8), 0.0, 1.0) ** 2
+        # Only bins that are almost mono count as voice: panned instruments stay in other.
+        centred = np.clip(1.0 - np.abs(side) / (np.abs(mid) + 1e-8), 0.0, 1.0) ** 8
         # Low drums (kicks) stay in drums; bass takes the sustained low end.
         bass = harm * low
         vocals = harm * (1 - low) * band * centred
