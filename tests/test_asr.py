@@ -22,6 +22,8 @@ from models.asr.base import ASR_RATE, to_asr_rate
     ("Cut from 1.15 to 1.30", "cut from 1:15 to 1:30"),
     ("Make it one twenty bpm in D minor!", "make it 120 bpm in d minor"),
     ("Extend it by twenty seconds", "extend it by 20 seconds"),
+    ("Switch to the cipher studio.", "switch to the cypher studio"),
+    ("Generate a chip two track", "generate a chiptune track"),
 ])
 def test_transcripts_normalised_for_the_router(heard, router_text):
     assert normalise_transcript(heard) == router_text

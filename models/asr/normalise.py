@@ -15,6 +15,11 @@ _DECIMAL_TIME = re.compile(r"\b(at|from|to|until|till|between|and|after|around)\
 _THOUSANDS = re.compile(r"\b(\d{1,3}),(\d{3})\b")
 _AMPM = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s+(am|pm)\b")
 _EDGE_PUNCT = re.compile(r"^[\s\"'.,!?-]+|[\s\"'.,!?]+$")
+# Studio names as Whisper spells what it hears (measured with bench/voice_eval.py).
+_SOUND_ALIKES = ((re.compile(r"\bchip[\s-]?(?:tune|tunes|two|2|to)\b"), "chiptune"),
+                 (re.compile(r"\b(?:cipher|syphon|siphon)\b"), "cypher"),
+                 (re.compile(r"\biron[\s-]clad\b"), "ironclad"),
+                 (re.compile(r"\bblue[\s-]note\b"), "bluenote"))
 _FILLERS = re.compile(r"^(?:(?:okay|ok|hey|um+|uh+|so|please),?\s+)+", re.I)
 
 
@@ -25,7 +30,10 @@ def normalise_transcript(text: str) -> str:
     t = _FILLERS.sub("", t)
     for pattern, repl in _DOTTED:
         t = pattern.sub(repl, t)
-    t = normalise_numbers(t.lower())
+    t = t.lower()
+    for pattern, repl in _SOUND_ALIKES:
+        t = pattern.sub(repl, t)
+    t = normalise_numbers(t)
     t = _DECIMAL_TIME.sub(lambda m: f"{m[1]} {m[2]}:{m[3]}", t)
     t = _THOUSANDS.sub(r"\1\2", t)
     t = _AMPM.sub(lambda m: f"{m[1]}{':' + m[2] if m[2] else ''}{m[3]}", t)
