@@ -176,7 +176,7 @@ class EditService:
             stems = {n: store.write_wav(f"{folder}/stems/{n}.wav", a, result.sr) for n, a in result.stems.items()}
             midi = None
             if result.score is not None:
-                midi = store.write_file(f"{folder}/score.mid", score_to_midi(result.score).write)  # type: ignore[arg-type]
+                midi = store.write_file(f"{folder}/score.mid", score_to_midi(result.score).write)
             elif operation in ("upscale", "stems"):
                 midi = parent.midi_path  # same notes, same timing
             take = Track(

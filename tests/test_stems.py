@@ -104,3 +104,23 @@ def test_missing_demucs_repo_names_the_setting(tmp_path):
         load_demucs(tmp_path / "none")
     with pytest.raises(BackendUnavailable, match="not in"):
         load_demucs(tmp_path, "htdemucs")
+
+
+def test_a_bag_of_models_weights_each_member_per_source(demucs_repo, tmp_path):
+    """htdemucs_ft-style bag: each member is trusted for its own sources only."""
+    import shutil
+
+    from models.edit.demucs_sep import DemucsSeparator, load_demucs, save_random_htdemucs
+
+    repo = tmp_path / "bag"
+    shutil.copytree(demucs_repo, repo)
+    save_random_htdemucs(repo, "tinyhtd2", seed=1, channels=8, depth=2, t_layers=1, nfft=512, segment=1)
+    (repo / "tinybag.yaml").write_text("models: ['tinyhtd', 'tinyhtd2']\nweights: [[1, 0, 0, 0], [0, 1, 1, 1]]\n")
+    x = (np.random.default_rng(0).standard_normal((44100, 2)) * 0.1).astype(np.float32)
+    bag = DemucsSeparator(repo, "tinybag").separate(Source(x, 44100))
+    first = DemucsSeparator(repo, "tinyhtd").separate(Source(x, 44100))
+    second = DemucsSeparator(repo, "tinyhtd2").separate(Source(x, 44100))
+    np.testing.assert_allclose(bag["drums"], first["drums"], atol=1e-5)
+    np.testing.assert_allclose(bag["bass"], second["bass"], atol=1e-5)
+    assert not np.allclose(first["bass"], second["bass"], atol=1e-4)  # the members really differ
+    assert len(load_demucs(repo, "tinybag").models) == 2

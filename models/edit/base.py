@@ -9,6 +9,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from models.edit.symbolic import StudioTake
+    from studios.score import Score
 
 
 @dataclass
@@ -34,7 +35,7 @@ class EditResult:
     seams_s: list[float] = field(default_factory=list)
     notes: str = ""
     stems: dict[str, np.ndarray] = field(default_factory=dict)  # re-rendered studio takes keep exact stems
-    score: object | None = None  # the new take's Score, when a studio re-rendered it
+    score: Score | None = None  # the new take's Score, when a studio re-rendered it
 
 
 class BackendUnavailable(RuntimeError):

@@ -33,8 +33,11 @@ def load_demucs(repo: Path | None, name: str = "htdemucs") -> Any:
     return model
 
 
-def _members(model: Any) -> list[Any]:
-    return list(model.models) if hasattr(model, "models") else [model]
+def _members(model: Any) -> list[tuple[Any, list[float]]]:
+    """(model, per-source weight) pairs: a bag like htdemucs_ft weights each member per source."""
+    if not hasattr(model, "models"):
+        return [(model, [1.0] * len(model.sources))]
+    return list(zip(model.models, model.weights, strict=True))
 
 
 def chunk_starts(n: int, seg: int, overlap: float = OVERLAP) -> list[int]:
@@ -91,8 +94,13 @@ class DemucsSeparator:
         mix = torch.from_numpy(np.ascontiguousarray(audio.T, dtype=np.float32))
         ref = mix.mean(0)
         mean, std = ref.mean(), ref.std() + 1e-8  # demucs separates normalised audio
-        members = _members(self.model)
-        est = sum(apply_chunked(m, (mix - mean) / std, progress) for m in members) / len(members)
+        est: Any = 0
+        total = torch.zeros(len(self.model.sources), 1, 1)
+        for m, weights in _members(self.model):
+            w = torch.tensor(weights, dtype=torch.float32)[:, None, None]
+            est = est + apply_chunked(m, (mix - mean) / std, progress) * w
+            total += w
+        est = est / total.clamp_min(1e-8)
         est = est * std + mean
         out = {}
         for name, stem in zip(self.model.sources, est.numpy(), strict=True):
@@ -101,13 +109,13 @@ class DemucsSeparator:
         return out
 
 
-def save_random_htdemucs(repo: Path, sig: str = "tinyhtd", **size: Any) -> Path:
+def save_random_htdemucs(repo: Path, sig: str = "tinyhtd", seed: int = 0, **size: Any) -> Path:
     """A randomly initialised HTDemucs saved like a real checkpoint (tests and bench only)."""
     import torch
     from demucs.htdemucs import HTDemucs
     from demucs.states import get_state, save_with_checksum
 
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = HTDemucs(sources=["drums", "bass", "other", "vocals"], **size)
     args, kwargs = model._init_args_kwargs  # noqa: SLF001 - the package layout demucs' own loader reads
     package = {"klass": HTDemucs, "args": args, "kwargs": kwargs, "state": get_state(model, None),
