@@ -90,7 +90,11 @@ def test_take_props_and_library_actions(services, monkeypatch) -> None:
     assert "0:02.5" in out["message"] and services.library.comments(take.id)[0].text == "drop here"
     assert asyncio.run(actions.dispatch({"op": "trash", "track": take.id}))["props"]["trashed"] is True
     links = asyncio.run(actions.dispatch({"op": "midi", "track": take.id}))["props"]["links"]
-    assert links == [{"label": f"#{take.id} score (MIDI)", "url": f"/ui/tracks/{take.id}/midi"}]
+    assert links == [{"label": f"#{take.id} MIDI", "url": f"/api/tracks/{take.id}/midi"}]
+    stems = asyncio.run(actions.dispatch({"op": "stems", "track": take.id}))["props"]["links"]
+    assert {s["url"] for s in stems} == {f"/ui/tracks/{take.id}/stems/{s.name}" for s in take.stems}
+    out = asyncio.run(actions.dispatch({"op": "export", "track": take.id}))
+    assert out["props"]["links"][0]["url"] == f"/ui/tracks/{take.id}/exports/track-{take.id}.dawproject"
     fresh = takes.refreshed(services, "TakeEditor", {**props, "favorite": False})
     assert fresh["favorite"] is True and fresh["trashed"] is True  # resumed threads show the library as it is
 
@@ -107,3 +111,25 @@ def test_upload_import_keeps_the_file_name(services, monkeypatch, tmp_path: Path
     assert len(report.imported) == 1
     track = services.get_track(report.imported[0][1])
     assert track.duration_s == pytest.approx(2.0) and "riff" in track.title.lower()
+
+
+def test_download_routes_serve_stems_and_exports_only(services) -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from assistant.export_service import ExportService
+    from assistant.ui.files import build_files_router, export_url, stem_url
+
+    take = services.generate("tiny loop", studio="chiptune", duration_s=4.0, seed=1).takes[0]
+    app = FastAPI()
+    app.include_router(build_files_router(services))
+    client = TestClient(app)
+    stem = take.stems[0].name
+    resp = client.get(stem_url(take.id, stem))
+    assert resp.status_code == 200 and resp.headers["content-type"] == "audio/wav" and len(resp.content) > 10_000
+    assert client.get(stem_url(take.id, "kazoo")).status_code == 404
+    name = ExportService(services).daw(take.id).path.name
+    assert client.get(export_url(take.id, name)).status_code == 200
+    assert client.get(export_url(take.id, ".hidden")).status_code == 404
+    assert client.get(f"/ui/tracks/{take.id}/exports/..%2Fmix.wav").status_code == 404
+    assert client.get(stem_url(9999, stem)).status_code == 404

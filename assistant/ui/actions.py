@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import chainlit as cl
+from chainlit.logger import logger
 
 from assistant.ui import capabilities
 from assistant.ui.chat import run_turn
-from assistant.ui.files import midi_url, stem_url
+from assistant.ui.files import export_url, midi_url, stem_url
 from assistant.ui.runtime import in_thread, services
 from library.edits import AlbumNotFound, LibraryInputError
 from library.repository import TrackNotFound
@@ -56,14 +57,25 @@ def comment(track_id: int, at_s: float, text: str) -> dict[str, Any]:
     return {"message": f"comment at {_fmt(c.at_s)} saved on #{track_id}"}
 
 
-def downloads(op: str, track_id: int) -> dict[str, Any]:
-    """Stems and score saved with a studio take, handed out as links (no tool needed for those)."""
-    t = services().get_track(track_id)
-    if op == "midi":
-        links = [{"label": f"#{track_id} score (MIDI)", "url": midi_url(track_id)}]
-    else:
-        links = [{"label": f"{s.name} stem", "url": stem_url(track_id, s.name)} for s in t.stems]
-    return {"message": f"{len(links)} download{'s' if len(links) != 1 else ''} ready", "props": {"links": links}}
+def stem_links(track_id: int) -> dict[str, Any]:
+    """Stems saved with the take (exact from a studio render, or from an earlier separation), as links."""
+    stems = services().get_track(track_id).stems
+    links = [{"label": f"{s.name} stem", "url": stem_url(track_id, s.name)} for s in stems]
+    return {"message": f"{len(links)} stem{'s' if len(links) != 1 else ''} ready", "props": {"links": links}}
+
+
+def midi_link(track_id: int) -> dict[str, Any]:
+    exact = bool(services().get_track(track_id).midi_path)
+    how = "the exact score" if exact else "transcribed from the audio when you click (takes a few seconds)"
+    return {"message": f"MIDI: {how}", "props": {"links": [{"label": f"#{track_id} MIDI", "url": midi_url(track_id)}]}}
+
+
+def export(track_id: int, fmt: str = "dawproject") -> dict[str, Any]:
+    from assistant.export_service import ExportService  # the same service as `studio export` and REST
+
+    out = ExportService(services()).daw(track_id, fmt)
+    link = {"label": f"{out.format} project", "url": export_url(track_id, out.path.name)}
+    return {"message": f"exported: {out.notes}", "props": {"links": [link]}}
 
 
 def edit_route(op: str, track_id: int, p: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -80,7 +92,7 @@ def edit_route(op: str, track_id: int, p: dict[str, Any]) -> tuple[str, dict[str
 
 async def run_edit(op: str, track_id: int, p: dict[str, Any]) -> dict[str, Any]:
     text, route = edit_route(op, track_id, p)
-    await cl.Message(content=text, author="You", type="user_message").send()
+    await cl.Message(content=text, author="You", type="user_message").send()  # the chat shows what was asked
     msg = await run_turn(text, route=route)
     return {"message": msg.content.splitlines()[0] if msg.content else "done"}
 
@@ -97,11 +109,15 @@ async def dispatch(p: dict[str, Any]) -> dict[str, Any]:
         return await in_thread(comment, track_id, float(p.get("at") or 0), str(p.get("text") or ""))
     if op not in capabilities.EDIT_TOOLS:
         return {"message": f"unknown action {op!r}"}
-    if capabilities.EDIT_TOOLS[op] in capabilities.tools():
-        return await run_edit(op, track_id, p)
-    if op in ("stems", "midi"):
-        return await in_thread(downloads, op, track_id)
-    return {"message": capabilities.COMING[op]}
+    if op == "stems" and services().get_track(track_id).stems:
+        return await in_thread(stem_links, track_id)
+    if capabilities.EDIT_TOOLS[op] not in capabilities.tools():
+        return {"message": capabilities.COMING[op]}
+    if op == "midi":
+        return await in_thread(midi_link, track_id)
+    if op == "export":
+        return await in_thread(export, track_id)
+    return await run_edit(op, track_id, p)  # regenerate, extend, upscale, separate: a new take
 
 
 @cl.action_callback("take")
@@ -110,3 +126,6 @@ async def on_take(action: cl.Action) -> dict[str, Any]:
         return await dispatch(dict(action.payload or {}))
     except (TrackNotFound, LibraryInputError, ValueError, KeyError) as err:
         return {"message": f"couldn't do that: {err}"}
+    except Exception as err:  # noqa: BLE001 - export/transcription errors name their fix; the chat must say it
+        logger.exception("take action failed")
+        return {"message": f"couldn't do that: {err}. Nothing was saved."}

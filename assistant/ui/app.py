@@ -3,6 +3,7 @@ the take editor, library lists, voice and uploads live in their own modules over
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import Any
 
@@ -16,12 +17,13 @@ from assistant.ui.auth import enable_password
 from assistant.ui.chat import run_turn
 from assistant.ui.files import build_files_router
 from assistant.ui.persistence import data_layer
-from assistant.ui.runtime import runner, services
+from assistant.ui.runtime import runner, services, warm_up
 from assistant.ui.takes import refreshed
 from assistant.ui.uploads import handle_uploads
 
 _services = services()
 runner()  # open the thread checkpoint now, not on the first message
+threading.Thread(target=warm_up, name="studio-warm-up", daemon=True).start()
 mount_first(server_app, build_router(_services))
 mount_first(server_app, build_files_router(_services))
 if _services.settings.ui_password:

@@ -1,4 +1,4 @@
-"""Stable download routes the chat links to: a take's stems and MIDI score, and saved chat attachments.
+"""Stable download routes the chat links to: a take's stems and its DAW exports.
 
 Like the track audio route, these outlive the chat session, so links in a resumed thread keep working.
 Every path goes through the store's resolve(), which refuses anything outside the data dir.
@@ -18,7 +18,11 @@ from library.store import StorePathError
 
 
 def midi_url(track_id: int) -> str:
-    return f"/ui/tracks/{track_id}/midi"
+    return f"/api/tracks/{track_id}/midi"  # the REST route: the exact score, or a basic-pitch transcription
+
+
+def export_url(track_id: int, name: str) -> str:
+    return f"/ui/tracks/{track_id}/exports/{name}"
 
 
 def stem_url(track_id: int, name: str) -> str:
@@ -40,13 +44,14 @@ def build_files_router(services: StudioServices) -> APIRouter:
         except TrackNotFound as err:
             raise HTTPException(404, str(err)) from err
 
-    @router.get("/tracks/{track_id}/midi")
-    def midi(track_id: int) -> FileResponse:
-        track = load(track_id)
-        if not track.midi_path:
-            raise HTTPException(404, f"track #{track_id} has no score (only studio takes have one)")
+    @router.get("/tracks/{track_id}/exports/{name}")
+    def export(track_id: int, name: str) -> FileResponse:
+        """A DAW export made earlier for this take (ExportService writes them beside its audio)."""
+        folder = Path(load(track_id).file_path).parent
+        if "/" in name or name.startswith("."):
+            raise HTTPException(404, "no such export")
         try:
-            return _file(services.store.resolve(track.midi_path), "audio/midi", f"track-{track_id}.mid")
+            return _file(services.store.resolve(f"{folder}/exports/{name}"), "application/octet-stream", name)
         except StorePathError as err:
             raise HTTPException(404, str(err)) from err
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ from assistant.graph.runner import ChatRunner
 from assistant.services import StudioServices
 
 T = TypeVar("T")
+WARM = threading.Event()
 
 
 @lru_cache(maxsize=1)
@@ -21,6 +23,24 @@ def services() -> StudioServices:
 @lru_cache(maxsize=1)
 def runner() -> ChatRunner:
     return ChatRunner(services())
+
+
+def warm_up() -> None:
+    """Render one second in the default studio and throw it away: the first render in a process pays
+    for imports, JIT and soundfont loading (~7 s on 2 busy cores), which the first chat message should not."""
+    from studios.base import GenerationRequest
+
+    try:
+        s = services()
+        engine = s.studios.get(s.studios.current_id)
+        engine.generate(GenerationRequest("warm-up", 1.0, None, None, 0, 1).validated(),
+                        sample_rate=s.settings.sample_rate)
+    finally:
+        WARM.set()  # turns wait for this: a studio engine is not promised to be safe for two renders at once
+
+
+async def warmed() -> None:
+    await in_thread(WARM.wait, 120)
 
 
 async def in_thread(fn: Callable[..., T], *args: Any, **kw: Any) -> T:
