@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-CURRENT = "@current"  # "it", "this one", "the last track": the track in focus
+CURRENT: Literal["@current"] = "@current"  # "it", "this one", "the last track": the track in focus
 _TRACK_TEXT = re.compile(r"^\s*(?:track|take|song|number|no\.?)?\s*#?\s*(\d+)\s*$", re.IGNORECASE)
 _CURRENT_WORDS = {"it", "this", "that", "this one", "that one", "current", "the current track", "last",
                   "the last track", "the last one", "current track", "this track", "that track"}
@@ -149,7 +149,7 @@ class CreateAlbum(Args):
 
 
 class AddToAlbum(Args):
-    tracks: TrackList = Field(default_factory=lambda: [CURRENT])
+    tracks: TrackList = Field(default_factory=lambda: [CURRENT])  # type: ignore[arg-type]
     album: Name
 
 

@@ -31,7 +31,12 @@ def is_answer(text: str) -> bool:
 def question_for(route: dict[str, Any]) -> str | None:
     """The question to ask before running route, or None when it can run straight away."""
     tool, args = route.get("tool"), route.get("args") or {}
-    tracks = args.get("tracks") if isinstance(args.get("tracks"), list) else []
+    tracks: list[Any] = args["tracks"] if isinstance(args.get("tracks"), list) else []
+    if route.get("via") == "llm" and tool in ("trash", "cancel_job"):
+        # A model's guess never deletes on its own (prompt injection, odd wording): the user confirms.
+        what = "trash " + (_ids(tracks) if tracks else _ids([args.get("track")])) if tool == "trash" else \
+            f"cancel job {args.get('job')}"
+        return f"Did you mean: {what}? (yes/no)"
     if tool == "trash" and len(tracks) > 1:
         return f"Move these {len(tracks)} tracks to the trash: {_ids(tracks)}? (yes/no)"
     if tool == "cancel_job" and args.get("job") == "all":

@@ -22,7 +22,7 @@ from assistant.graph.router import make_router
 from assistant.graph.state import ChatState
 from assistant.services import StudioServices
 from assistant.tools import TOOLS
-from assistant.tools.coming import coming
+from assistant.tools.coming import ToolNode, coming
 
 
 def _tool(state: ChatState) -> str:
@@ -44,7 +44,7 @@ def build_graph(services: StudioServices, checkpointer: BaseCheckpointSaver | No
     g.add_node("route", make_router(services.settings, use_llm))
     g.add_node("confirm", confirm)
     for name in SPECS:
-        fn = TOOLS.get(name) or coming(name)
+        fn: ToolNode = TOOLS.get(name) or coming(name)
         g.add_node(name, functools.partial(fn, services=services))
         g.add_edge(name, END)
     g.add_edge(START, "route")
