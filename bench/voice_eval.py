@@ -54,7 +54,8 @@ VOICES = (("en-us", 150), ("en-gb", 175), ("en-us+f3", 135), ("en-gb-x-rp", 190)
 
 
 def route_of(text: str) -> dict[str, Any]:
-    r = schedule_route(text) or (fast_parse(text).as_dict() if fast_parse(text) else {"tool": "llm", "args": {}})
+    fast = fast_parse(text)
+    r = schedule_route(text) or (fast.as_dict() if fast else {"tool": "llm", "args": {}})
     return {"tool": r["tool"], "args": {k: v for k, v in r["args"].items() if k not in FREE_TEXT_ARGS}}
 
 

@@ -24,6 +24,7 @@ from models.asr.base import ASR_RATE, to_asr_rate
     ("Extend it by twenty seconds", "extend it by 20 seconds"),
     ("Switch to the cipher studio.", "switch to the cypher studio"),
     ("Generate a chip two track", "generate a chiptune track"),
+    ("Up, scale track 3.", "upscale track 3"), ("Trash tracks 3, 4 and 5", "trash tracks 3, 4 and 5"),
 ])
 def test_transcripts_normalised_for_the_router(heard, router_text):
     assert normalise_transcript(heard) == router_text

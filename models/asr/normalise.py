@@ -15,11 +15,12 @@ _DECIMAL_TIME = re.compile(r"\b(at|from|to|until|till|between|and|after|around)\
 _THOUSANDS = re.compile(r"\b(\d{1,3}),(\d{3})\b")
 _AMPM = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s+(am|pm)\b")
 _EDGE_PUNCT = re.compile(r"^[\s\"'.,!?-]+|[\s\"'.,!?]+$")
-# Studio names as Whisper spells what it hears (measured with bench/voice_eval.py).
-_SOUND_ALIKES = ((re.compile(r"\bchip[\s-]?(?:tune|tunes|two|2|to)\b"), "chiptune"),
+# Words as Whisper spells what it hears (seen in bench/voice_eval.py), rewritten to what the router knows.
+_SOUND_ALIKES = ((re.compile(r"(?<=[a-z]),\s*"), " "),  # Whisper's commas between words; "3, 4" keeps its comma
+                 (re.compile(r"\bchip[\s-]?(?:tune|tunes|two|2|to)\b"), "chiptune"),
                  (re.compile(r"\b(?:cipher|syphon|siphon)\b"), "cypher"),
                  (re.compile(r"\biron[\s-]clad\b"), "ironclad"),
-                 (re.compile(r"\bblue[\s-]note\b"), "bluenote"))
+                 (re.compile(r"\bblue[\s-]note\b"), "bluenote"), (re.compile(r"\bup[\s-]scale\b"), "upscale"))
 _FILLERS = re.compile(r"^(?:(?:okay|ok|hey|um+|uh+|so|please),?\s+)+", re.I)
 
 
