@@ -97,6 +97,9 @@ def main() -> None:
         per_tool[row["tool"]].append(ok)
         if not ok:
             misses.append((row, got))
+        if got["via"] != "parser":  # progress: slow rows as they finish
+            print(f"{'ok  ' if ok else 'MISS'} {got['ms']:8.0f} ms  {row['text']!r} -> {got['tool']} {got['args']}",
+                  flush=True)
     total = sum(sum(v) for v in per_tool.values())
     print(f"{'tool':<16} {'exact':>7}")
     for tool, oks in sorted(per_tool.items()):

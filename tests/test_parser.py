@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.graph.commands import parse
-from assistant.graph.parser import normalise_numbers, parse_duration, parse_key, words_to_number
+from assistant.graph.commands import fast_parse, parse
+from assistant.graph.parser import fix_typos, normalise_numbers, parse_duration, parse_key, parse_tracks, words_to_number
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,53 @@ def test_out_of_range_values_are_kept_for_validation():
     # The parser must not silently drop bad numbers: validation turns them into a clear message.
     args = parse("make a 0 second track at 1000 bpm").args
     assert args["duration_s"] == 0 and args["bpm"] == 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [("one twenty bpm", "120 bpm"), ("at one thirty two", "at 1:32"), ("from one thirty to one forty five",
+                                                                         "from 1:30 to 1:45"),
+     ("two oh five bpm", "205 bpm"), ("one thirty two", "33")],  # without a time word it stays a plain number
+)
+def test_spoken_times_and_tempos(text, normalised):
+    assert normalise_numbers(text) == normalised
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [("track 5", [5]), ("#12", [12]), ("tracks 3, 4 and 5", [3, 4, 5]), ("tracks 2-4", [2, 3, 4]),
+     ("tracks 2 3 and 5", [2, 3, 5]), ("this one", ["@current"]), ("the last track", ["@current"]),
+     ("comment on track 3: more bass", [3]), ("at 1:32", [])],
+)
+def test_track_references(text, refs):
+    assert parse_tracks(text) == refs
+
+
+def test_typos_are_fixed_but_real_words_kept():
+    assert fix_typos("genrate a trak at 120 bmp") == "generate a track at 120 bpm"
+    assert fix_typos("undelete the scheduled favorites") == "undelete the scheduled favorites"
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [("comment at 1:32: nice drop here", {"tool": "comment", "args": {"track": "@current", "at_s": 92.0,
+                                                                       "text": "nice drop here"}}),
+     ("redo 1:00 to 1:15 with a guitar solo", {"tool": "inpaint", "args": {"track": "@current", "start_s": 60.0,
+                                                                           "end_s": 75.0, "prompt": "a guitar solo"}}),
+     ("extend track 4 by one minute", {"tool": "extend", "args": {"track": 4, "seconds": 60.0}}),
+     ("trash tracks 3, 4 and 5", {"tool": "trash", "args": {"tracks": [3, 4, 5]}}),
+     ("make it faster", {"tool": "generate", "args": {"track": "@current", "tempo": "faster"}}),
+     ("same but in D minor", {"tool": "generate", "args": {"track": "@current", "key": "Dm"}}),
+     ("put it in the Night Drive album", {"tool": "add_to_album", "args": {"tracks": ["@current"],
+                                                                           "album": "Night Drive"}}),
+     ("export it to ableton", {"tool": "export_daw", "args": {"track": "@current", "format": "zip"}}),
+     ("cancel all jobs", {"tool": "cancel_job", "args": {"job": "all"}})],
+)
+def test_clear_commands_for_other_tools(text, route):
+    assert parse(text).as_dict() == route
+
+
+@pytest.mark.parametrize("text", ["every night at 2am generate a lofi beat", "what have I made so far",
+                                  "i want to keep working on this in fl studio", "make it jazzier"])
+def test_unclear_text_is_left_to_the_llm(text):
+    assert fast_parse(text) is None

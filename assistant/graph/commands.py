@@ -73,7 +73,7 @@ def _enhance(raw: str, low: str) -> Found:
         return None
     quoted = re.findall(r"[\"“'‘]([^\"”'’]{3,})[\"”'’]", raw)
     prompt = quoted[0] if quoted else _after(r"prompt\b\s*(?:for|:)?", raw)
-    return ("enhance_prompt", {"prompt": prompt}) if prompt else ("llm", {})
+    return ("enhance_prompt", {"prompt": prompt}) if prompt else ("llm", {"tools": ["enhance_prompt"]})
 
 
 @rule
@@ -93,7 +93,7 @@ _LATER = (r"\b(every|each|daily|nightly|weekly|hourly|tonight|tomorrow|schedule|
 @rule
 def _later(raw: str, low: str) -> Found:
     # Anything to run later or repeatedly is a schedule: the LLM writes its cron/when.
-    return ("llm", {}) if _has(_LATER, low) else None
+    return ("llm", {"tools": ["schedule"]}) if _has(_LATER, low) else None
 
 
 @rule
@@ -119,7 +119,8 @@ _DAW = {"reaper": "reaper", "ableton": "ableton", "live": "ableton", "fl studio"
 @rule
 def _export(raw: str, low: str) -> Found:
     if not _has(r"\b(export|save|download|get|give me|send|bounce|open)\b", low):
-        return ("llm", {}) if any(re.search(rf"\b{k}\b", low) for k in _DAW if k != "live") else None
+        daw = any(re.search(rf"\b{k}\b", low) for k in _DAW if k != "live")
+        return ("llm", {"tools": ["export_daw", "chat"]}) if daw else None
     if _has(r"\bmidi\b", low):
         return "export_midi", {"track": _one(low)}
     fmt = next((v for k, v in _DAW.items() if re.search(rf"\b{k}\b", low)), None)
@@ -171,7 +172,7 @@ def _comment(raw: str, low: str) -> Found:
     if not _has(r"^(?:please\s+)?(?:(?:add|leave|put|write) (?:a )?)?(comment|note|annotate)\b", low):
         return None
     quoted = re.findall(r"[\"“']([^\"”']+)[\"”']", raw)
-    text = _after(r"(?::|\bsaying\b|\bthat says\b|\bthat\b)", raw) or (quoted[0] if quoted else "")
+    text = _after(r"(?:(?<!\d):|:(?!\d)|\bsaying\b|\bthat says\b|\bthat\b)", raw) or (quoted[0] if quoted else "")
     times = parse_seconds_list(low)
     return ("comment", {"track": _one(low), "text": text, **({"at_s": times[0]} if times else {})}) if text else None
 
@@ -231,7 +232,8 @@ def _similar(raw: str, low: str) -> Found:
 @rule
 def _list(raw: str, low: str) -> Found:
     if not (_has(r"\b(list|show|what are|see|what's in|whats in)\b.*\b(tracks|library|songs|takes|favou?rites|trash)\b",
-                 low) or _has(r"^\s*(tracks|library)\s*$", low)) or _has(_GENERATE, low):
+                 low) or _has(r"^\s*(tracks|library)\s*$|^what have i (made|got|done)\b", low)) or (
+            _has(_GENERATE, low) and not _has(r"^what have i", low)):
         return None
     filters: dict[str, Any] = {}
     if studio := find_studio(low):
@@ -254,7 +256,7 @@ def _train(raw: str, low: str) -> Found:
     refs = [r for r in parse_tracks(low) if r != CURRENT]
     source: dict[str, Any] = {"tracks": refs} if refs else {"album": album[1].strip()} if album else {}
     if not name or not source:
-        return "llm", {}
+        return "llm", {"tools": ["train_lora", "chat"]}
     return "train_lora", {**source, "name": name[1]}
 
 
@@ -277,8 +279,19 @@ def _variation(raw: str, low: str) -> Found:
         if value is not None:
             args[name] = value
     if len(args) == 1 and not _has(r"^(again|another|one more|1 more|do it again|try again|redo it)\b", low):
-        return None  # "make it jazzier": the LLM words the change
+        return "llm", {"tools": ["generate"]}  # "make it jazzier": the LLM words the change
     return "generate", args
+
+
+_QUESTION = r"^(what|what's|whats|who|how|why|when|where|is|are|does|do|can you explain|explain|tell me)\b"
+
+
+@rule
+def _question(raw: str, low: str) -> Found:
+    # A question no rule above recognised as a command: the chat answers it (no tool is run).
+    if _has(_QUESTION, low) and not _has(_GENERATE + r"|\b(track|song|beat|tune)s?\b", low):
+        return "chat", {"text": raw}
+    return None
 
 
 @rule
@@ -309,21 +322,26 @@ def normalise(text: str) -> str:
 
 def fast_parse(text: str) -> Route | None:
     """The route for a clear command, or None when the text needs the LLM."""
+    return parse_or_hint(text)[0]
+
+
+def parse_or_hint(text: str) -> tuple[Route | None, list[str] | None]:
+    """(route, None) for a clear command; else (None, the tools the LLM may choose from, None = any)."""
     raw = text.strip()
     if not raw:
-        return Route("chat", {"text": ""})
+        return Route("chat", {"text": ""}), None
     low = normalise(raw)
     for fn in RULES:
         found = fn(raw, low)
         if found is not None and found[0] == "llm":
-            return None
+            return None, found[1].get("tools")
         if found is not None:
             try:
                 r = validate_route(*found)
             except RouteError:
-                return None  # it looked like this tool but does not fit its schema: let the LLM read it
-            return Route(r["tool"], r["args"])
-    return None
+                return None, [found[0], "chat"]  # looked like this tool but does not fit its schema
+            return Route(r["tool"], r["args"]), None
+    return None, None
 
 
 def parse(text: str) -> Route:

@@ -13,7 +13,8 @@ import logging
 from typing import Any
 
 from assistant.graph.catalogue import SPECS, RouteError, validate_route
-from assistant.graph.llm_schema import tool_args_schema, tool_list, tool_name_schema
+from assistant.graph.grounding import ground
+from assistant.graph.llm_schema import tool_args_schema, tool_list
 from models.llm.engine import LLMEngine, LLMUnavailable, Message
 
 log = logging.getLogger(__name__)
@@ -70,17 +71,21 @@ def _ask(engine: LLMEngine, messages: list[Message], schema: dict[str, Any], pre
     raise RouteError(f"not JSON: {raw[:80]!r}")
 
 
-def llm_route(engine: LLMEngine, text: str, focus: str | None = None) -> dict[str, Any] | None:
+def llm_route(engine: LLMEngine, text: str, focus: str | None = None,
+              tools: list[str] | None = None) -> dict[str, Any] | None:
     """The route the LLM picks, validated; None when the LLM is unavailable or its reply stays invalid.
 
     Two small grammars instead of one big one (llama.cpp checks the grammar against the whole
     vocabulary per token, so a 25-way grammar with many optional fields is slow): first the tool name,
-    then that tool's arguments, continuing the same reply so the prompt prefix is reused.
+    then that tool's arguments, continuing the same reply so the prompt prefix is reused. tools narrows
+    the choice when the parser already knows the kind of request (e.g. "every night at 2am ...").
+    Proposed arguments the user never said are dropped (assistant/graph/grounding.py).
     """
     messages: list[Message] = [{"role": "system", "content": system_prompt()},
                                {"role": "user", "content": user_message(text, focus)}]
     try:
-        tool = _ask(engine, messages, tool_name_schema(), '{"tool": ', 12)
+        allowed = [t for t in tools or SPECS if t in SPECS]
+        tool = allowed[0] if len(allowed) == 1 else _ask(engine, messages, {"enum": allowed}, '{"tool": ', 12)
         if tool not in SPECS:
             raise RouteError(f"unknown tool {tool!r}")
         if tool not in _NO_ARGS:
@@ -88,7 +93,7 @@ def llm_route(engine: LLMEngine, text: str, focus: str | None = None) -> dict[st
                 args = _ask(engine, messages, tool_args_schema(tool, for_llm=True),
                             f'{{"tool": {json.dumps(tool)}, "args": ', 120)
                 try:
-                    return validate_route(str(tool), args)
+                    return validate_route(str(tool), ground(str(tool), dict(args or {}), text))
                 except RouteError as err:
                     log.info("LLM args attempt %d for %s invalid: %s", attempt, tool, err)
             return None

@@ -7,7 +7,7 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage
 
-from assistant.graph.commands import fast_parse
+from assistant.graph.commands import parse_or_hint
 from assistant.graph.llm_router import llm_route
 from assistant.graph.state import ChatState
 from assistant.settings import StudioSettings
@@ -24,11 +24,11 @@ def latest_user_text(state: ChatState) -> str:
 def decide(text: str, settings: StudioSettings, focus: int | None = None, use_llm: bool = True) -> dict[str, Any]:
     """{"tool", "args", "via", "ms"}: the routing decision for text (what `studio route` prints)."""
     start = time.perf_counter()
-    fast = fast_parse(text)
+    fast, hint = parse_or_hint(text)
     route, via = (fast.as_dict(), "parser") if fast is not None else (None, "llm")
     if route is None and use_llm:
         try:
-            route = llm_route(get_engine(settings), text, f"#{focus}" if focus is not None else None)
+            route = llm_route(get_engine(settings), text, f"#{focus}" if focus is not None else None, hint)
         except LLMUnavailable:
             route = None
     if route is None:
