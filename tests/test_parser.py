@@ -3,7 +3,14 @@
 import pytest
 
 from assistant.graph.commands import fast_parse, parse
-from assistant.graph.parser import fix_typos, normalise_numbers, parse_duration, parse_key, parse_tracks, words_to_number
+from assistant.graph.parser import (
+    fix_typos,
+    normalise_numbers,
+    parse_duration,
+    parse_key,
+    parse_tracks,
+    words_to_number,
+)
 
 
 @pytest.mark.parametrize(
