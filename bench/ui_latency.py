@@ -33,12 +33,20 @@ def newest_id(services) -> int:  # type: ignore[no-untyped-def]
 
 
 def wait_new(page, services, before: int, timeout: float = 120.0) -> tuple[int, float]:  # type: ignore[no-untyped-def]
-    """Seconds until a take newer than `before` is drawn with a playable player."""
+    """Seconds until a take newer than `before` is drawn with a playable player; prints the milestones
+    (take saved by the server, element mounted, waveform + player ready)."""
     t0 = time.monotonic()
+    marks: dict[str, float] = {}
     while time.monotonic() - t0 < timeout:
         tid = newest_id(services)
-        if tid > before and page.evaluate(ready_js(tid)):
-            return tid, time.monotonic() - t0
+        if tid > before:
+            marks.setdefault("saved", time.monotonic() - t0)
+            if page.evaluate(f"!!document.querySelector('.take-editor[data-track=\"{tid}\"]')"):
+                marks.setdefault("mounted", time.monotonic() - t0)
+            if page.evaluate(ready_js(tid)):
+                total = time.monotonic() - t0
+                print("   " + ", ".join(f"{k} {v:.2f} s" for k, v in marks.items()) + f", ready {total:.2f} s")
+                return tid, total
         page.wait_for_timeout(25)
     raise TimeoutError("no new take appeared")
 
@@ -73,13 +81,14 @@ def main() -> None:
         page.goto(url)
         page.wait_for_selector("text=Studio ready", timeout=60_000)
         page.wait_for_timeout(8000)  # let the server's warm-up render finish, as a user's first read would
-        totals, renders = [], []
+        totals, renders, shown = [], [], 0
         for i in range(args.runs):
             before = newest_id(services)
             page.fill("#chat-input", f"make a 30 second {args.studio} track at 140 bpm seed {100 + i}")
             page.click("#chat-submit")
             tid, total = wait_new(page, services, before)
             totals.append(total)
+            shown = tid
             t1 = time.monotonic()
             services.generate("bench", studio=args.studio, duration_s=30.0, bpm=140, seed=100 + i)
             renders.append(time.monotonic() - t1)
@@ -89,7 +98,7 @@ def main() -> None:
         print(f"message -> player, 30 s {args.studio} track: median {med:.2f} s over {args.runs} runs "
               f"(goal <= 3 s: {'met' if med <= 3 else 'NOT met'}); studio render {rmed:.2f} s; "
               f"chat/UI overhead ~{med - rmed:.2f} s")
-        target = newest_id(services)
+        target = shown
         for op in ("regenerate", "extend"):
             if op == "regenerate":
                 drag(page, target, 0.3, 0.5)

@@ -72,8 +72,8 @@ def add_tags(s: Session, ids: Sequence[int], names: Sequence[str]) -> list[int]:
     tags = tags_for(s, names)
     s.flush()  # new tags get their ids
     tag_ids = [t.id for t in tags]
-    have = set(s.execute(select(track_tags.c.track_id, track_tags.c.tag_id).where(
-        track_tags.c.track_id.in_(ids), track_tags.c.tag_id.in_(tag_ids))).tuples())
+    have = {(r[0], r[1]) for r in s.execute(select(track_tags.c.track_id, track_tags.c.tag_id).where(
+        track_tags.c.track_id.in_(ids), track_tags.c.tag_id.in_(tag_ids)))}
     rows = [{"track_id": i, "tag_id": g} for i in ids for g in tag_ids if (i, g) not in have]
     if rows:
         s.execute(insert(track_tags), rows)

@@ -46,6 +46,8 @@ class Track(Base):
     __table_args__ = (  # revision 0003: list views walk these in created_at order
         Index("ix_tracks_trashed_created", "trashed_at", "created_at"),
         Index("ix_tracks_studio_trashed_created", "studio", "trashed_at", "created_at"),
+        Index("ix_tracks_favorite_trashed_created", "favorite", "trashed_at", "created_at"),
+        Index("ix_tracks_trashed_bpm", "trashed_at", "bpm"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,6 +7,7 @@ catches up with changes made by other processes (a cheap count/max(updated_at) c
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,9 @@ from library.store import AudioStore
 from models.rag.index import Hit, VectorIndex
 
 MAX_K = 50
+log = logging.getLogger(__name__)
 OVERFETCH = 4  # candidates per signal before the scores are merged
+MAX_EXCLUDE = 1000  # beyond this many trashed tracks, Chroma filters them itself
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class SearchService:
         self._text_model, self._clap_model = text_model, clap_model
         self._indexer: Indexer | None = None
         self._lock = threading.RLock()
+        self._queue_lock = threading.Lock()
         self._dirty: set[int] = set()
         self._worker: threading.Thread | None = None
         self.jobs = JobRunner(db)
@@ -103,7 +107,6 @@ class SearchService:
         """Catch up with every change (cheap when nothing changed)."""
         with self._lock:
             ix = self.indexer()
-            self._dirty.clear()
             if ix.signature is not None and ix.signature == ix.db_signature():
                 return SyncReport()
             return ix.sync(None, progress or (lambda _f, _m: None))
@@ -125,21 +128,29 @@ class SearchService:
         return self.jobs.start("reindex", work, {"full": full})
 
     def _changed(self, ids: set[int]) -> None:
+        """Called after every commit that touched tracks (from any thread): queue them for the worker.
+
+        Only the small queue lock is taken here, so a commit never waits for a long re-index."""
         if not self.active:
             return
-        with self._lock:
+        with self._queue_lock:
             self._dirty |= ids
-            if self._worker is None or not self._worker.is_alive():
+            if self._worker is None:
                 self._worker = threading.Thread(target=self._drain, name="rag-sync", daemon=True)
                 self._worker.start()
 
     def _drain(self) -> None:
         while True:
-            with self._lock:
+            with self._queue_lock:
                 ids, self._dirty = self._dirty, set()
                 if not ids:
+                    self._worker = None  # under the lock: a later _changed starts a new worker
                     return
-                self.indexer().sync(ids)
+            try:
+                with self._lock:
+                    self.indexer().sync(ids)
+            except Exception:  # the next query's catch-up sync retries; a commit must never fail for this
+                log.exception("background index sync failed for tracks %s", sorted(ids)[:10])
 
     def wait_idle(self, timeout: float = 60.0) -> None:
         """Block until background syncing is done (tests, CLI before exit)."""
@@ -148,22 +159,28 @@ class SearchService:
             worker.join(timeout)
 
     # -- queries --------------------------------------------------------------------------------------
-    def _where(self, q: SimilarQuery) -> dict[str, Any] | None:
+    def _plan(self, q: SimilarQuery) -> tuple[dict[str, Any] | None, frozenset[int]]:
+        """(Chroma where clause, ids to drop after the search): the trash and the query track are
+        usually few, so they are dropped from an over-fetch rather than filtered inside Chroma."""
         clauses: list[dict[str, Any]] = []
+        exclude = {q.track_id} if q.track_id is not None else set()
         if not q.include_trashed:
-            clauses.append({"trashed": False})
+            with self.db.session() as s:
+                trashed = set(s.scalars(select(Track.id).where(Track.trashed_at.is_not(None))
+                                        .limit(MAX_EXCLUDE + 1)))
+            if len(trashed) > MAX_EXCLUDE:
+                clauses.append({"trashed": False})
+            else:
+                exclude |= trashed
         if q.studio:
             clauses.append({"studio": q.studio})
-        if q.track_id is not None:
-            clauses.append({"track_id": {"$ne": q.track_id}})
         if q.album is not None:
             with self.db.session() as s:
                 album = find_album(s, q.album)
                 ids = list(s.scalars(select(AlbumTrack.track_id).where(AlbumTrack.album_id == album.id)))
             clauses.append({"track_id": {"$in": ids or [-1]}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        return where, frozenset(exclude)
 
     def similar(self, q: SimilarQuery) -> list[Match]:
         q = q.checked()
@@ -173,20 +190,20 @@ class SearchService:
                     raise TrackNotFound(q.track_id)
         self.sync()
         ix = self.indexer()
-        where, n = self._where(q), q.k * OVERFETCH
+        (where, exclude), n = self._plan(q), q.k * OVERFETCH
         text_hits: list[Hit] | None = None
         audio_hits: list[Hit] | None = None
         if q.query and q.query.strip():
-            text_hits = ix.index.query("text", ix.index.text_fn([q.query.strip()])[0], n, where)
+            text_hits = ix.index.query("text", ix.index.text_fn([q.query.strip()])[0], n, where, exclude)
             if ix.clap is not None:  # CLAP puts words and sounds in one space
-                audio_hits = ix.index.query("clap", ix.clap.embed_text([q.query.strip()])[0], n, where)
+                audio_hits = ix.index.query("clap", ix.clap.embed_text([q.query.strip()])[0], n, where, exclude)
         if q.track_id is not None:
             kind = "clap" if ix.clap is not None else "audio"
             vec = ix.index.vector(kind, q.track_id)
             if vec is not None:
-                audio_hits = ix.index.query(kind, vec, n, where)
+                audio_hits = ix.index.query(kind, vec, n, where, exclude)
             if text_hits is None and (tvec := ix.index.vector("text", q.track_id)) is not None:
-                text_hits = ix.index.query("text", tvec, n, where)
+                text_hits = ix.index.query("text", tvec, n, where, exclude)
         signals = [h for h in (text_hits, audio_hits) if h is not None]
         merged = _merge(signals, q.k)
         tracks = self._tracks([tid for tid, _, _ in merged])

@@ -109,6 +109,6 @@ def migrate_sidecars(importer: Importer, folder: Path) -> ImportReport:
         if importer.import_one(audio, meta, report) is not None:
             report.notes += [(str(path), n) for n in notes]
         else:  # name the sidecar, not only its audio, in the reason
-            audio_path, why = report.skipped.pop()
-            report.skipped.append((str(path), f"{why} ({Path(audio_path).name})"))
+            audio_path, reason = report.skipped.pop()
+            report.skipped.append((str(path), f"{reason} ({Path(audio_path).name})"))
     return report

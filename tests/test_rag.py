@@ -71,7 +71,7 @@ def test_sounds_like_alone_separates_timbres(env):
     services, ids = env
     ix = services.search.indexer()
     vec = ix.index.vector("audio", ids["Iron Fist"])
-    hits = ix.index.query("audio", vec, 3, {"track_id": {"$ne": ids["Iron Fist"]}})
+    hits = ix.index.query("audio", vec, 3, None, frozenset({ids["Iron Fist"]}))
     studios = [services.library.get(h.track_id).studio for h in hits[:2]]
     assert studios == ["ironclad", "ironclad"]
 
