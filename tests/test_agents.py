@@ -87,3 +87,30 @@ def test_quality_agent_passes_a_real_studio_take(services):
     verdict = check_file(str(services.track_path(result.takes[0])), 140, "Am")
     assert verdict.ok, verdict.problems
     assert verdict.lufs is not None and abs(verdict.lufs + 14) < 2
+
+
+def test_enhance_prompt_endpoint_answers_without_a_model(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+    from assistant.services import StudioServices
+    from assistant.settings import StudioSettings
+
+    settings = StudioSettings(data_dir=tmp_path, llm_gguf=tmp_path / "missing.gguf")  # no usable LLM here
+    client = TestClient(create_app(StudioServices(settings)))
+    r = client.post("/api/agents/enhance-prompt", json={"prompt": "sad piano rain", "studio": "virtuoso"})
+    assert r.status_code == 200 and r.json()["source"] == "rules" and "minor key" in r.json()["prompt"]
+    assert client.post("/api/agents/enhance-prompt", json={"prompt": ""}).status_code == 422
+    assert client.post("/api/agents/enhance-prompt", json={"prompt": "x", "studio": "polka"}).status_code == 422
+
+
+def test_llm_arguments_the_user_never_said_are_dropped():
+    from assistant.graph.grounding import ground
+
+    filled = {"prompt": "spooky", "duration_s": 60.0, "bpm": 120.0, "key": "C", "variations": 1,
+              "track": "@current", "tempo": "slower", "studio": "virtuoso"}
+    assert ground("generate", filled, "whip up something spooky, like a minute long") == {
+        "prompt": "spooky", "duration_s": 60.0}
+    assert ground("generate", {"tempo": "slower"}, "can you slow this one down") == {
+        "tempo": "slower", "track": "@current"}
+    assert ground("trash", {"tracks": [4, 9, 99]}, "get rid of 4 and 9") == {"tracks": [4, 9]}

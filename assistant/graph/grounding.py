@@ -44,8 +44,9 @@ def ground(tool: str, args: dict[str, Any], text: str) -> dict[str, Any]:
             value = None
         elif name == "tracks" and isinstance(value, list):
             value = [v for v in value if v == CURRENT or (isinstance(v, int) and float(v) in nums)] or None
-        elif name == "tempo":
-            value = value if re.search(_FASTER if value == "faster" else _SLOWER, low) else None
+        elif name == "tempo":  # relative to the focused track, so it needs a reference and a worded change
+            worded = re.search(_FASTER if value == "faster" else _SLOWER, low)
+            value = value if worded and _CURRENT_REF.search(low) else None
         if value is not None:
             out[name] = value
     if tool == "generate" and "tempo" in out and "track" not in out and _CURRENT_REF.search(low):
