@@ -37,7 +37,7 @@ def base(tmp_path_factory):
 
 @pytest.fixture
 def settings(tmp_path):
-    return StudioSettings(data_dir=tmp_path / "data")
+    return StudioSettings(data_dir=tmp_path / "data", models_dir=tmp_path / "models")
 
 
 @pytest.fixture

@@ -17,6 +17,12 @@ from models.musicgen.shapes import save_random, tiny_config  # noqa: E402
 TRAIN = ("--steps", "3", "--chunk-seconds", "1", "--batch-size", "2", "--lr", "0.01", "--checkpoint-every", "2")
 
 
+@pytest.fixture(autouse=True)
+def own_models_dir(data_dir, monkeypatch):
+    """Adapters and runs go to this test's data dir, not the run-wide shared models dir (conftest)."""
+    monkeypatch.setenv("STUDIO_MODELS_DIR", str(data_dir / "models"))
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     return save_random(tmp_path_factory.mktemp("base") / "tiny", tiny_config())

@@ -32,7 +32,8 @@ def ckpts(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> StudioSettings:
-    return StudioSettings(data_dir=tmp_path_factory.mktemp("data"))
+    root = tmp_path_factory.mktemp("data")
+    return StudioSettings(data_dir=root, models_dir=root / "models")  # never the shared test models dir
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +142,7 @@ def test_stereo_checkpoint_gives_two_channels(ckpts, settings):
 
 
 def test_missing_weights_name_the_fix(tmp_path):
-    s = StudioSettings(data_dir=tmp_path)
+    s = StudioSettings(data_dir=tmp_path, models_dir=tmp_path / "models")
     with pytest.raises(WeightsMissing, match="STUDIO_MUSICGEN"):
         build_generator(s, "facebook/musicgen-small")
     with pytest.raises(WeightsMissing, match="STUDIO_MUSICGEN"):

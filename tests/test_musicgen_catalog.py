@@ -27,7 +27,7 @@ def hf_cache(tmp_path, monkeypatch) -> Path:
 
 
 def test_resolves_models_dir_then_hf_cache_then_explains(tmp_path, hf_cache):
-    s = StudioSettings(data_dir=tmp_path / "data")
+    s = StudioSettings(data_dir=tmp_path / "data", models_dir=tmp_path / "models")
     with pytest.raises(WeightsMissing, match="STUDIO_MUSICGEN") as err:
         catalog.resolve("small", s)
     assert "facebook/musicgen-small not in the HF cache" in str(err.value)
@@ -41,7 +41,7 @@ def test_resolves_models_dir_then_hf_cache_then_explains(tmp_path, hf_cache):
 
 
 def test_list_local_reports_size_and_source_and_checksum_tracks_content(tmp_path, hf_cache):
-    s = StudioSettings(data_dir=tmp_path / "data")
+    s = StudioSettings(data_dir=tmp_path / "data", models_dir=tmp_path / "models")
     fake_checkpoint(catalog.musicgen_dir(s) / "small", b"x" * 1000)
     fake_checkpoint(hf_cache / "models--facebook--musicgen-large" / "snapshots" / "r1", b"y" * 10)
     found = {m.name: m for m in catalog.list_local(s)}
@@ -54,7 +54,7 @@ def test_list_local_reports_size_and_source_and_checksum_tracks_content(tmp_path
 
 
 def test_a_folder_without_weights_is_not_a_checkpoint(tmp_path):
-    s = StudioSettings(data_dir=tmp_path / "data")
+    s = StudioSettings(data_dir=tmp_path / "data", models_dir=tmp_path / "models")
     (tmp_path / "empty").mkdir()
     with pytest.raises(WeightsMissing, match="no config.json"):
         catalog.resolve(str(tmp_path / "empty"), s)
@@ -62,15 +62,15 @@ def test_a_folder_without_weights_is_not_a_checkpoint(tmp_path):
 
 def test_pull_offline_says_how_to_get_the_weights(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    s = StudioSettings(data_dir=tmp_path / "data")
+    s = StudioSettings(data_dir=tmp_path / "data", models_dir=tmp_path / "models")
     with pytest.raises(NoNetwork, match="huggingface-cli download facebook/musicgen-small"):
         catalog.pull("small", s)
     assert not catalog.musicgen_dir(s).exists()
 
 
 def test_remove_only_deletes_inside_the_models_dir(tmp_path):
-    s = StudioSettings(data_dir=tmp_path / "data")
-    keep = fake_checkpoint(tmp_path / "data" / "models" / "precious")
+    s = StudioSettings(data_dir=tmp_path / "data", models_dir=tmp_path / "models")
+    keep = fake_checkpoint(tmp_path / "models" / "precious")
     gone = fake_checkpoint(catalog.musicgen_dir(s) / "small")
     for bad in ("", "..", "../precious"):
         with pytest.raises(WeightsMissing):
