@@ -27,10 +27,18 @@ def one_batch(kind: str, args: dict, workers: int | None) -> float:
 
     if workers:
         ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
-        ray.get([ray.remote(lambda: 0).remote() for _ in range(workers)])  # workers up before the clock
+        # Warm each worker (imports, soundfont) with a short take first: the clock measures steady state.
+        from assistant.jobs.ray_exec import render_take
+        from studios.base import GenerationRequest
+
+        warm = ray.remote(render_take).options(num_cpus=1)
+        ray.get([warm.remote("chiptune", GenerationRequest("warm-up", 2.0, seed=i), 44100, None)
+                 for i in range(workers)])
     with tempfile.TemporaryDirectory() as d:
         services = StudioServices(StudioSettings(data_dir=Path(d)))
         rt = JobRuntime(services)
+        if not workers:  # the same warm-up as the Ray workers get: one short take in this process
+            rt.queue.wait(rt.run_now("generate", {"prompt": "warm-up", "duration_s": 2.0}, "cli"))
         t0 = time.perf_counter()
         run = rt.queue.wait(rt.run_now(kind, args, "cli"), timeout=3600)
         took = time.perf_counter() - t0
