@@ -134,7 +134,7 @@ def bench_index(n_text: int, n_audio: int) -> None:
     with tempfile.TemporaryDirectory() as d:
         services = StudioServices(StudioSettings(data_dir=Path(d)))
         synthetic_rows(services, n_text)
-        tracks = services.library.page(TrackFilter(limit=min(n_text, 1000))).tracks
+        tracks = services.search.indexer().load(list(range(1, min(n_text, 1000) + 1)))
         texts = [track_text(t) for t in tracks] * (n_text // max(len(tracks), 1) + 1)
         fn = MiniLMEmbeddingFunction()
         fn(["warm up"])

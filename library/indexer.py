@@ -97,13 +97,14 @@ class Indexer:
             self.signature = signature
         return report
 
-    def _load(self, ids: list[int]) -> list[Track]:
+    def load(self, ids: list[int]) -> list[Track]:
+        """Tracks with everything their index text needs (tags, comments), detached."""
         q = select(Track).where(Track.id.in_(ids)).options(selectinload(Track.tags), selectinload(Track.comments))
         with self.db.session() as s:
             return list(s.scalars(q))
 
     def _sync_batch(self, ids: list[int], report: SyncReport) -> None:
-        tracks = self._load(ids)
+        tracks = self.load(ids)
         known = self.known()
         texts = {t.id: track_text(t) for t in tracks}
         metas = {t.id: meta_of(t, texts[t.id]) for t in tracks}
