@@ -118,3 +118,22 @@ def test_spoken_commands_route_and_act(services, tmp_path: Path):
     assert runner.state("voice")["studio"] == "cypher"
     jobs = runner.turn(said["show the scheduled jobs"], "voice")
     assert jobs.route["tool"] == "list_jobs" and "No scheduled jobs" in jobs.reply
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="apt-get install espeak-ng")
+def test_studio_listen_prints_the_transcript_and_runs_it(data_dir: Path, tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.settings import get_settings
+    from models.asr.synth import speak
+
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(data_dir))
+    get_settings.cache_clear()
+    wav = speak("show the scheduled jobs", tmp_path, "en-us", 150)
+    out = CliRunner().invoke(app, ["listen", str(wav)])
+    get_settings.cache_clear()
+    assert out.exit_code == 0, out.output
+    assert "heard: show the schedule" in out.output and "No scheduled jobs" in out.output
+    missing = CliRunner().invoke(app, ["listen", str(tmp_path / "nope.wav")])
+    assert missing.exit_code == 2 and "cannot read audio" in missing.output
