@@ -50,9 +50,20 @@ def generate(
     weirdness: float = typer.Option(None, help="0..1: composing temperature and outside notes (0.3 = as tuned)."),
     genre_shift: float = typer.Option(None, help="0..1: how far the prompt overrides the reference's style."),
     structure_consistency: float = typer.Option(None, help="0..1: 1 = repeated phrases repeat exactly."),
+    engine: str = typer.Option("studio", help="studio (symbolic, offline default) or musicgen (your weights)."),
+    model: str = typer.Option(None, help="With --engine musicgen: checkpoint folder/id (default STUDIO_MUSICGEN)."),
 ) -> None:
     """Compose and render new takes into the library; prints their ids and file paths."""
     services = _services()
+    if engine not in ("studio", "musicgen"):
+        _fail(f"--engine must be studio or musicgen, got {engine!r}")
+    if engine == "musicgen":  # assistant/cli_neural.py
+        from assistant.cli_neural import generate_neural
+
+        return generate_neural(services, _fail, console, prompt, studio=studio, duration_s=duration, seed=seed,
+                               variations=variations, model=model, melody_loyalty=melody_loyalty,
+                               weirdness=weirdness, genre_shift=genre_shift,
+                               structure_consistency=structure_consistency)
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console) as bar:
         task = bar.add_task("starting", total=1.0)
         try:
@@ -161,6 +172,10 @@ from assistant.cli_library import register as _register_library  # noqa: E402  (
 
 _register_library(app, _services, _fail, console)
 
+
+from assistant.cli_neural import register as _register_neural  # noqa: E402  (continue, rerender: MusicGen)
+
+_register_neural(app, _services, _fail, console)
 
 from assistant.cli_models import models_app  # noqa: E402  (sub-commands live in their own module)
 

@@ -1,0 +1,113 @@
+"""NeuralServices and the CLI on tiny random MusicGen / MusicGen-Melody checkpoints saved to tmp folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+torch = pytest.importorskip("torch")
+torch.set_num_threads(1)
+
+from assistant.neural_service import CROSSFADE_S, NeuralServices  # noqa: E402
+from assistant.services import StudioServices  # noqa: E402
+from assistant.settings import StudioSettings  # noqa: E402
+from models.musicgen import BadRequest, WeightsMissing  # noqa: E402
+from models.musicgen.shapes import save_random, tiny_config  # noqa: E402
+from tests.conftest import files_under  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def ckpts(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("musicgen")
+    return {name: save_random(root / name, tiny_config(melody=name == "melody")) for name in ("text", "melody")}
+
+
+@pytest.fixture
+def neural(tmp_path, ckpts) -> NeuralServices:
+    s = StudioSettings(data_dir=tmp_path / "data", models_dir=tmp_path / "models", musicgen=str(ckpts["text"]))
+    return NeuralServices(StudioServices(s))
+
+
+def audio_of(neural: NeuralServices, track) -> tuple[np.ndarray, int]:
+    a, sr = sf.read(str(neural.s.track_path(track)), dtype="float32", always_2d=True)
+    return a, sr
+
+
+def test_text_to_music_files_takes_of_the_requested_duration(neural):
+    seen: list[float] = []
+    res = neural.generate("lofi piano calm", studio="bluenote", duration_s=1.5, variations=2, seed=3,
+                          weirdness=0.6, progress=lambda msg, frac: seen.append(frac))
+    assert len(res.takes) == 2 and res.backend == "musicgen:text" and seen[-1] == 1.0
+    for t in res.takes:
+        row = neural.s.get_track(t.id)
+        a, sr = audio_of(neural, row)
+        assert a.shape[0] / sr == pytest.approx(1.5, abs=0.01) and row.duration_s == pytest.approx(1.5, abs=0.01)
+        assert row.operation == "generate" and row.studio == "bluenote" and row.seed == 3
+        assert row.params["backend"] == "musicgen:text" and row.params["weirdness"] == 0.6
+        assert np.abs(a).max() > 1e-3  # real sound, not silence
+    assert not np.allclose(audio_of(neural, res.takes[0])[0], audio_of(neural, res.takes[1])[0])
+
+
+def test_continue_keeps_the_parent_and_adds_seconds(neural):
+    parent = neural.s.generate("chiptune boss battle", studio="chiptune", duration_s=3.0, seed=1).takes[0]
+    res = neural.continue_track(parent.id, 1.5, seed=2)
+    child = neural.s.get_track(res.takes[0].id)
+    assert child.parent_id == parent.id and child.operation == "extend"
+    a, sr = audio_of(neural, child)
+    p, psr = audio_of(neural, parent)
+    assert sr == psr and child.duration_s == pytest.approx(4.5, abs=0.01)
+    exact = p.shape[0] - int(CROSSFADE_S * sr)
+    np.testing.assert_allclose(a[:exact], p[:exact], atol=1e-4)  # the parent untouched up to the crossfade
+    assert np.abs(a[p.shape[0]:]).max() > 1e-3  # and new audio after it
+
+
+def test_neural_rerender_keeps_the_studio_take_duration(neural, ckpts):
+    parent = neural.s.generate("jazz trio", studio="bluenote", duration_s=2.5, seed=4).takes[0]
+    res = neural.rerender(parent.id, model=str(ckpts["melody"]), prompt="jazz piano", seed=5)
+    row = neural.s.get_track(res.takes[0].id)
+    assert row.operation == "rerender" and row.parent_id == parent.id and row.bpm == parent.bpm
+    assert row.duration_s == pytest.approx(parent.duration_s, abs=1e-3)
+    assert row.params["backend"] == "musicgen:melody" and row.params["melody_loyalty"] == 0.9
+
+
+def test_rerender_on_a_text_only_checkpoint_says_which_model_is_needed(neural):
+    parent = neural.s.generate("jazz trio", studio="bluenote", duration_s=2.0, seed=4).takes[0]
+    with pytest.raises(BadRequest, match="MusicGen-Melody"):
+        neural.rerender(parent.id)
+    assert len(neural.s.list_tracks()) == 1
+
+
+def test_missing_weights_name_the_fix_and_save_nothing(tmp_path):
+    s = StudioSettings(data_dir=tmp_path / "data", models_dir=tmp_path / "models", musicgen=str(tmp_path / "none"))
+    neural = NeuralServices(StudioServices(s))
+    with pytest.raises(WeightsMissing, match="STUDIO_MUSICGEN"):
+        neural.generate("lofi", duration_s=1.0)
+    assert neural.s.list_tracks() == [] and files_under(s.audio_dir) == []
+
+
+def test_bad_duration_is_refused_before_loading(neural):
+    with pytest.raises(BadRequest, match="duration"):
+        neural.generate("lofi", duration_s=9999)
+
+
+def test_cli_generate_continue_and_rerender(studio_cli, data_dir, ckpts, monkeypatch):
+    monkeypatch.setenv("STUDIO_MUSICGEN", str(ckpts["text"]))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    out = studio_cli("generate", "lofi piano", "--engine", "musicgen", "--duration", "1.2", "--seed", "1").stdout
+    assert "track #1" in out and "1.2 s" in out and "musicgen:text" in out
+    out = studio_cli("continue", "1", "--seconds", "1").stdout
+    assert "track #2" in out and "2.2 s" in out and "from track #1" in out
+    studio_cli("generate", "jazz trio", "--studio", "bluenote", "--duration", "2")
+    out = studio_cli("rerender", "3", "--model", str(ckpts["melody"])).stdout
+    assert "track #4" in out and "2.0 s" in out
+
+
+def test_cli_without_weights_fails_clearly(studio_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("STUDIO_MUSICGEN", str(tmp_path / "nowhere"))
+    proc = studio_cli("generate", "lofi", "--engine", "musicgen", "--duration", "1", check=False)
+    assert proc.returncode == 2 and "STUDIO_MUSICGEN" in proc.stderr and "Nothing was saved" in proc.stderr
