@@ -242,7 +242,7 @@ SPECS: dict[str, ToolSpec] = dict([
     _spec("add_to_album", AddToAlbum, "put tracks into an album"),
     _spec("comment", Comment, "attach a note to a track, optionally at a time"),
     _spec("list_tracks", ListTracks, "show the library, optionally filtered"),
-    _spec("schedule", Schedule, "run a job later (when) or repeatedly (cron)"),
+    _spec("schedule", Schedule, "run a job once later (when: the user's words) or repeatedly (cron)"),
     _spec("list_jobs", Empty, "show scheduled jobs"),
     _spec("cancel_job", CancelJob, "cancel a scheduled job (or all)"),
     _spec("train_lora", TrainLora, "train a style adapter on an album or tracks"),

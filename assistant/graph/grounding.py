@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.graph.catalogue import CURRENT
+from assistant.graph.catalogue import CURRENT, SPECS, RouteError
 from assistant.graph.commands import normalise
 from assistant.graph.parser import _CLOCK, _CURRENT_REF, find_studio, parse_key
 
@@ -26,6 +26,18 @@ def _numbers(low: str) -> set[float]:
     if re.search(r"\b(a|one) minute\b", low):
         found.add(60.0)
     return found
+
+
+_REPEATS = r"\b(every|each|daily|nightly|weekly|hourly|monthly)\b"
+_ONE_OFF = re.compile(r"\b(tonight(?: at [\w:]+)?|tomorrow(?: at [\w:]+| morning| night)?"
+                      r"|in \d+ (?:minutes?|hours?|mins?)|at \d{1,2}(?::\d\d)?\s*(?:am|pm))", re.IGNORECASE)
+
+
+def _one_off(args: dict[str, Any], text: str, low: str) -> dict[str, Any]:
+    """A cron the model wrote for a one-off time ("tonight at 11pm") becomes when=the user's words."""
+    if args.get("cron") and not re.search(_REPEATS, low) and (m := _ONE_OFF.search(text)):
+        args = {k: v for k, v in args.items() if k != "cron"} | {"when": m[1]}
+    return args
 
 
 def ground(tool: str, args: dict[str, Any], text: str) -> dict[str, Any]:
@@ -49,6 +61,13 @@ def ground(tool: str, args: dict[str, Any], text: str) -> dict[str, Any]:
             value = value if worded and _CURRENT_REF.search(low) else None
         if value is not None:
             out[name] = value
+    if tool == "schedule":
+        out = _one_off(out, text, low)
+    fields = SPECS[tool].model.model_fields
+    if tool != "generate" and ("track" in fields or "tracks" in fields) and not (
+            isinstance(out.get("track"), int) or any(isinstance(t, int) for t in out.get("tracks") or [])
+            or out.get("query") or out.get("album") or _CURRENT_REF.search(low)):
+        raise RouteError(f"{tool}: the request names no track")  # e.g. injected text: answered as chat
     if tool == "generate" and "tempo" in out and "track" not in out and _CURRENT_REF.search(low):
         out["track"] = CURRENT  # "slow this one down": a change to the focused track
     return out

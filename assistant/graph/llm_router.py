@@ -28,6 +28,8 @@ EXAMPLES = (
     ("get rid of 4 and 9", {"tool": "trash", "args": {"tracks": [4, 9]}}),
     ("every night at 3 make a lofi beat", {"tool": "schedule", "args": {
         "job": "generate", "cron": "0 3 * * *", "args": {"prompt": "lofi beat"}}}),
+    ("tomorrow at 8am reindex", {"tool": "schedule", "args": {"job": "reindex", "when": "tomorrow at 8am",
+                                                             "args": {}}}),
     ("teach it my style from the Night Drive album, call it nd", {"tool": "train_lora", "args": {
         "album": "Night Drive", "name": "nd"}}),
     ("anything that sounds like rainy jazz?", {"tool": "find_similar", "args": {"query": "rainy jazz"}}),
