@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from studios.chiptune.harmony import chord_at
-from studios.chiptune.structure import ending_bar, front_loaded, section_profile
+from studios.chiptune.structure import ending_bar, front_loaded, section_profile, slow_pulse
 from studios.chiptune.synth import instrument
 from studios.score import Note, Part, Score
 from studios.theory import voice_lead
@@ -36,6 +36,7 @@ _ROLE_FIGURES = {
     "contrast": ("offbeat", "roll16"), "bridge": ("held", "quarters", "broken8"),
     "climax": ("roll16", "updown16"), "outro": ("broken8",),
 }
+_SLOW_FIGURES = ("quarters", "held")  # slow tempos: no even 8ths (see slow_pulse)
 _ROLE_DUTY = {"intro": 0.5, "main": 0.125, "contrast": 0.25, "bridge": 0.5, "climax": 0.125, "outro": 0.25}
 
 
@@ -69,11 +70,11 @@ def arp_agent(score: Score, rng: np.random.Generator, name: str = "arp") -> Part
     notes: list[Note] = []
     duties: list[tuple[float, float]] = []
     voicing: list[int] | None = None
-    front = front_loaded(score.bpm)
+    front, slow = front_loaded(score.bpm), slow_pulse(score.bpm)
     for sec in score.sections:
         role = section_profile(sec.name).role
         if sec.name not in figures:
-            options = list(FRONT_FIGURES) if front else list(_ROLE_FIGURES[role])
+            options = list(FRONT_FIGURES) if front else list(_SLOW_FIGURES) if slow else list(_ROLE_FIGURES[role])
             figures[sec.name] = options[int(rng.integers(len(options)))]
         duty = _ROLE_DUTY[role]
         if not duties or duties[-1][1] != duty:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studios.chiptune.harmony import chord_at
-from studios.chiptune.structure import ending_bar, front_loaded, section_profile
+from studios.chiptune.structure import ending_bar, front_loaded, section_profile, slow_pulse
 from studios.chiptune.synth import instrument
 from studios.score import Note, Part, Score
 from studios.theory import Key, choose, choose_many, chord_scale, chord_tones_in_range, nearest_in, parse_key
@@ -35,11 +35,14 @@ class Motif:
 
 def _cell_weights(energy: float, bpm: float) -> dict[str, float]:
     fast = bpm >= 165  # at boss tempos sixteenth runs turn to mush; keep them rarer
-    return {
+    weights = {
         "q": 3.0 - 2.0 * energy, "8 8": 3.0, "8. 16": 1.5, "16 16 8": (1.0 + energy) * (0.5 if fast else 1),
         "8 16 16": (1.0 + energy) * (0.5 if fast else 1), "16x4": (0.3 + 1.5 * energy) * (0.4 if fast else 1),
         "r 8": 0.6, "hold": 1.6 - energy,
     }
+    if slow_pulse(bpm):  # dotted and held rhythms: few notes on the 8th off-beat (see slow_pulse)
+        weights = {k: w * (0.25 if 2 in _CELLS[k] else 1.0) for k, w in weights.items()}
+    return weights
 
 
 _BACK_HALF = {"hold": 4.0, "q": 0.8, "8 8": 0.5}  # front-loaded bars: mostly sustain on beats 3-4

@@ -1,7 +1,8 @@
 """Bass and drum agents: the triangle channel's driving bass and the noise channel's kit.
 
 The drums put a hit on every beat (kick 1 & 3, snare 2 & 4, hats on the 8ths) so the tempo is
-never ambiguous, accent the downbeat, and fill into each new section.
+never ambiguous, accent the downbeat, and fill into each new section. Fast bars (front_loaded) leave
+beat 3 empty; slow bars (slow_pulse) move the 8th off-beats to the 16th before each beat.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from studios.chiptune.harmony import chord_at
-from studios.chiptune.structure import ending_bar, front_loaded, section_profile
+from studios.chiptune.structure import ending_bar, front_loaded, section_profile, slow_pulse
 from studios.chiptune.synth import instrument
 from studios.score import Note, Part, Score
 
@@ -37,6 +38,8 @@ _ROLE_BASS = {
     "climax": ("gallop", "octave8"), "outro": ("quarters", "octave8"),
 }
 
+_SLOW_BASS = ("quarters",)  # slow tempos: no 8th-note figures (see slow_pulse)
+
 
 def _bass_root(chord: list[int]) -> int:
     """Chord root placed in G#1..G2, low enough to leave the octave jump room under the arps."""
@@ -50,11 +53,11 @@ def bass_agent(score: Score, rng: np.random.Generator, name: str = "bass") -> Pa
     end_bar = ending_bar(score)
     figures: dict[str, str] = {}
     notes: list[Note] = []
-    front = front_loaded(score.bpm)
+    front, slow = front_loaded(score.bpm), slow_pulse(score.bpm)
     for sec in score.sections:
         role = section_profile(sec.name).role
         if sec.name not in figures:
-            options = ["drive12", "stab12"] if front else list(_ROLE_BASS[role])
+            options = ["drive12", "stab12"] if front else list(_SLOW_BASS if slow else _ROLE_BASS[role])
             figures[sec.name] = options[int(rng.integers(len(options)))]
         for bar in range(sec.start_bar, min(sec.start_bar + sec.bars, end_bar)):
             start = float(bar * bpb)
@@ -75,16 +78,20 @@ def bass_agent(score: Score, rng: np.random.Generator, name: str = "bass") -> Pa
     return part
 
 
-def _groove(energy: float, rng: np.random.Generator, front: bool = False) -> list[tuple[float, int, int]]:
+def _groove(energy: float, rng: np.random.Generator, front: bool = False,
+            slow: bool = False) -> list[tuple[float, int, int]]:
     """One bar of (beat, key, velocity). Every beat is hit; accents favour the downbeat. Front-loaded
-    bars keep kick/snare on every beat but ride the hats only over beats 1-2."""
+    bars keep kick and snare on 1-2 and ride the hats only over them; slow bars put the hat's off-beat
+    on the 16th before each beat (see slow_pulse)."""
     hits = [(0.0, KICK, 127), (1.0, SNARE, 118), (2.0, KICK, 122), (3.0, SNARE, 118)]
     if front:
-        # Beats 3-4 answer with narrow-band sounds (a click-less thump, a tom) so the bright
-        # kick + snare on 1-2 define the bar and the pulse is heard at the written tempo.
-        hits[2:] = [(2.0, SOFT_KICK, 96), (3.0, TOMS[1], 88)]
+        # Beat 3 stays empty and beat 4 answers with a narrow-band tom, so nothing two beats after the
+        # bright kick + snare on 1-2 repeats them: the pulse is heard at the written tempo, not half.
+        hits[2:] = [(3.0, TOMS[1], 88)]
     if energy >= 0.85:
-        hits.append((0.75 if rng.random() < 0.5 else 1.5, KICK, 96))
+        hits.append((1.75 if slow else 0.75 if rng.random() < 0.5 else 1.5, KICK, 96))
+    if slow:
+        return hits + [(b + o, HAT, 90 if o == 0 else 60) for b in range(4) for o in (0.0, 0.75)]
     step = 0.25 if energy >= 0.9 and not front else 0.5
     t = 0.0
     while t < (2 if front else 4) - 1e-9:
@@ -116,7 +123,7 @@ def drums_agent(score: Score, rng: np.random.Generator, name: str = "drums") -> 
     for i, sec in enumerate(score.sections):
         energy = section_profile(sec.name).energy
         if sec.name not in grooves:
-            grooves[sec.name] = _groove(energy, rng, front_loaded(score.bpm))
+            grooves[sec.name] = _groove(energy, rng, front_loaded(score.bpm), slow_pulse(score.bpm))
         for bar in range(sec.start_bar, min(sec.start_bar + sec.bars, end_bar)):
             hits = list(grooves[sec.name])
             if bar == sec.start_bar and i > 0:

@@ -131,6 +131,15 @@ def front_loaded(bpm: float) -> bool:
     return bpm >= FRONT_LOADED_BPM
 
 
+SLOW_PULSE_BPM = 90.0
+
+
+def slow_pulse(bpm: float) -> bool:
+    """Below ~90 BPM even 8ths (hats, broken-chord arps, 8th-note bass) read as the beat, at double
+    tempo. The agents then keep the 8th off-beats empty: the beat, plus a 16th pickup before it."""
+    return bpm < SLOW_PULSE_BPM
+
+
 def total_bars(duration_s: float, bpm: float, beats_per_bar: int = 4) -> int:
     return max(1, math.ceil(duration_s * bpm / 60.0 / beats_per_bar - 1e-9))
 
