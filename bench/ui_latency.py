@@ -41,6 +41,8 @@ def wait_new(page, services, before: int, timeout: float = 120.0) -> tuple[int, 
         tid = newest_id(services)
         if tid > before:
             marks.setdefault("saved", time.monotonic() - t0)
+            if page.evaluate(f"document.body.innerText.includes('track #{tid},')"):
+                marks.setdefault("reply shown", time.monotonic() - t0)
             if page.evaluate(f"!!document.querySelector('.take-editor[data-track=\"{tid}\"]')"):
                 marks.setdefault("mounted", time.monotonic() - t0)
             if page.evaluate(ready_js(tid)):
@@ -80,7 +82,7 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(url)
         page.wait_for_selector("text=Studio ready", timeout=60_000)
-        page.wait_for_timeout(8000)  # let the server's warm-up render finish, as a user's first read would
+        page.wait_for_timeout(20_000)  # the server warms up (a render + the quality check), as a user reads
         totals, renders, shown = [], [], 0
         for i in range(args.runs):
             before = newest_id(services)

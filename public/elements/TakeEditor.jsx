@@ -116,7 +116,7 @@ export default function TakeEditor() {
       <div className="flex flex-wrap items-baseline gap-2 text-sm">
         <span className="font-semibold">#{props.id} {props.title}</span>
         <span className="text-muted-foreground take-meta">
-          {props.studio} · {fmt(props.duration)} · {props.bpm ? `${props.bpm} BPM` : ''} {props.key || ''}
+          {props.studio || 'imported'} · {fmt(props.duration)} · {props.bpm ? `${props.bpm} BPM` : ''} {props.key || ''}
           {props.time_signature ? ` · ${props.time_signature}` : ''}
         </span>
         {props.favorite ? <span className="take-flag">★ favorite</span> : null}
