@@ -66,6 +66,7 @@ class Generate(Args):
     structure_consistency: float | None = Field(None, ge=0, le=1)
     time_signature: Annotated[str, Field(pattern=r"^\d{1,2}/\d{1,2}$")] | None = None
     reference: TrackRef | None = None
+    engine: Literal["studio", "musicgen"] | None = None  # musicgen: the user's MusicGen weights (tools/neural.py)
 
 
 class SelectStudio(Args):

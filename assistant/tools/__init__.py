@@ -7,6 +7,7 @@ from assistant.tools.jobs import cancel_job, list_jobs, schedule
 from assistant.tools.library import add_to_album, comment, create_album, dislike, favorite, list_tracks, restore, trash
 from assistant.tools.similar import find_similar, reindex
 from assistant.tools.studio import chat, current_studio, select_studio
+from assistant.tools.train import train_lora
 
 TOOLS = {
     "generate": generate,
@@ -32,6 +33,7 @@ TOOLS = {
     "separate_stems": separate_stems,
     "export_midi": export_midi,
     "export_daw": export_daw,
+    "train_lora": train_lora,
     "chat": chat,
 }
 

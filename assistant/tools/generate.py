@@ -32,6 +32,10 @@ def _quality(services: StudioServices, takes: list[Any], a: dict[str, Any]) -> l
 
 
 def generate(state: ChatState, services: StudioServices) -> dict[str, Any]:
+    from assistant.tools.neural import neural_generate, wants_neural  # engine="musicgen": the user's weights
+
+    if wants_neural(args_of(state)):
+        return neural_generate(state, services)
     try:
         a, based_on = with_focus(state, services, args_of(state))
         result, problems = _generate(state, services, a)
