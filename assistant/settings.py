@@ -42,6 +42,9 @@ class StudioSettings(BaseSettings):
     whisper: Path | None = Field(None, description="A faster-whisper model folder or openai-whisper .pt.")
     demucs_repo: Path | None = Field(None, description="Local Demucs model repo (<sig>-<sha8>.th files).")
     soundfont: Path | None = Field(None, description="A GM .sf2 soundfont better than the bundled one.")
+    demucs_model: str = Field("htdemucs", description="Which model of the Demucs repo separates stems.")
+    audiosr: str | None = Field(None, description="AudioSR's `audiosr` command in its own environment.")
+    vampnet: str | None = Field(None, description="Command running models/edit/vampnet_runner.py in VampNet's env.")
     text_embedder: Path | None = Field(None, description="sentence-transformers folder; default: shipped MiniLM.")
     clap_model: Path | None = Field(None, description="Local CLAP folder (ClapModel) for audio-text search.")
     ray_address: str = Field("", description="Ray cluster for batch jobs: '' = a local Ray on this machine, "

@@ -87,9 +87,10 @@ def stems(items, seconds: float, demucs_repo: str | None) -> None:  # type: igno
     print("\n== stems: SDR (dB) against the studio's true stems, premaster mix; 'mixture' = returning the input")
     seps: list[Any] = [HpssSeparator()]
     if demucs_repo:
+        from assistant.settings import get_settings
         from models.edit.demucs_sep import DemucsSeparator
 
-        seps.append(DemucsSeparator(Path(demucs_repo), os.environ.get("STUDIO_DEMUCS_MODEL", "htdemucs")))
+        seps.append(DemucsSeparator(Path(demucs_repo), get_settings().demucs_model))
     for sid, render, take in items:
         truth = group_stems(render.stems, {p.name: part_role(p.name, p.is_drum) for p in take.score.parts})
         mix = render.premaster

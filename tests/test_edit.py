@@ -109,7 +109,7 @@ def test_extend_rejects_silly_lengths(lib):
 def test_vampnet_out_of_process_replaces_only_the_region(lib, tmp_path, monkeypatch):
     services, _, imported = lib
     tool = fake_tool(tmp_path / "vampnet", FAKE_VAMPNET)
-    monkeypatch.setenv("STUDIO_VAMPNET", str(tool))
+    services.settings.vampnet = str(tool)
     out = EditService(services).inpaint(imported.id, 2.0, 3.0)
     assert out.backend == "VampNet (out of process)"
     new, sr = read_take(services, out.take)
@@ -121,11 +121,11 @@ def test_vampnet_out_of_process_replaces_only_the_region(lib, tmp_path, monkeypa
 
 def test_vampnet_failure_and_missing_tool_are_named(lib, tmp_path, monkeypatch):
     services, _, imported = lib
-    monkeypatch.setenv("STUDIO_VAMPNET", str(tmp_path / "nope"))
+    services.settings.vampnet = str(tmp_path / "nope")
     with pytest.raises(Exception, match="STUDIO_VAMPNET"):
         EditService(services).inpaint(imported.id, 2.0, 3.0, backend="vampnet")
     broken = fake_tool(tmp_path / "broken", "import sys\nsys.exit('out of memory')\n")
-    monkeypatch.setenv("STUDIO_VAMPNET", str(broken))
+    services.settings.vampnet = str(broken)
     with pytest.raises(Exception, match="out of memory"):
         EditService(services).inpaint(imported.id, 2.0, 3.0)
 

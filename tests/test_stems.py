@@ -72,8 +72,8 @@ def test_demucs_from_a_local_repo_separates_with_chunks_and_progress(lib, demucs
     from assistant.settings import StudioSettings
 
     services, _, imported = lib
-    monkeypatch.setenv("STUDIO_DEMUCS_MODEL", "tinyhtd")
-    dm = StudioServices(StudioSettings(data_dir=services.settings.data_dir, demucs_repo=demucs_repo))
+    dm = StudioServices(StudioSettings(data_dir=services.settings.data_dir, demucs_repo=demucs_repo,
+                                        demucs_model="tinyhtd"))
     seen: list[float] = []
     out = EditService(dm).separate(imported.id, progress=lambda _m, f: seen.append(f))
     assert out.backend.startswith("Demucs tinyhtd") and sorted(out.stems) == sorted(STEMS)

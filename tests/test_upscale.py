@@ -59,7 +59,7 @@ def test_imported_audio_uses_the_offline_default(lib):
 
 def test_audiosr_runs_out_of_process_through_its_cli(lib, tmp_path, monkeypatch):
     services, _, imported = lib
-    monkeypatch.setenv("STUDIO_AUDIOSR", str(fake_tool(tmp_path / "audiosr", FAKE_AUDIOSR)))
+    services.settings.audiosr = str(fake_tool(tmp_path / "audiosr", FAKE_AUDIOSR))
     out = EditService(services).upscale(imported.id, 48000)
     audio, sr = read_take(services, out.take)
     assert out.backend == "AudioSR (out of process)"
@@ -68,7 +68,7 @@ def test_audiosr_runs_out_of_process_through_its_cli(lib, tmp_path, monkeypatch)
 
 def test_audiosr_not_installed_names_the_setting(lib, monkeypatch):
     services, _, imported = lib
-    monkeypatch.delenv("STUDIO_AUDIOSR", raising=False)
+    services.settings.audiosr = None
     with pytest.raises(Exception, match="STUDIO_AUDIOSR"):
         EditService(services).upscale(imported.id, 48000, backend="audiosr")
 

@@ -6,7 +6,6 @@ neural/external backend the user configured, else to the offline default that al
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from models.edit.audio import EditError
@@ -27,8 +26,8 @@ def _check(job: str, wanted: str | None, allowed: tuple[str, ...]) -> str | None
     return w
 
 
-def _configured(env: str) -> bool:
-    return bool(os.environ.get(env, "").strip())
+def _configured(command: str | None) -> bool:
+    return bool((command or "").strip())
 
 
 def _neural(settings: Any, src: Source, wanted: str | None, musicgen_first: bool) -> Any:
@@ -49,8 +48,8 @@ def inpainter(settings: Any, src: Source, wanted: str | None = None) -> Any:
         if src.studio is None:
             raise BackendUnavailable("symbolic in-painting needs a studio take whose score reproduces")
         return SymbolicEditor()
-    if w == "vampnet" or (w is None and _configured("STUDIO_VAMPNET")):
-        return VampNetInpainter()
+    if w == "vampnet" or (w is None and _configured(settings.vampnet)):
+        return VampNetInpainter(settings.vampnet)
     return _neural(settings, src, w, True) or ConcatInpainter()
 
 
@@ -76,8 +75,8 @@ def upscaler(settings: Any, src: Source, wanted: str | None = None) -> Any:
         if src.studio is None:
             raise BackendUnavailable("re-rendering needs a studio take whose score reproduces")
         return SymbolicEditor()
-    if w == "audiosr" or (w is None and _configured("STUDIO_AUDIOSR")):
-        return AudioSRUpscaler()
+    if w == "audiosr" or (w is None and _configured(settings.audiosr)):
+        return AudioSRUpscaler(settings.audiosr)
     return ResampleUpscaler() if w == "resample" else BandwidthUpscaler()
 
 
@@ -88,5 +87,5 @@ def separator(settings: Any, wanted: str | None = None) -> Any:
     w = _check("stems", wanted, STEMS)
     repo = getattr(settings, "demucs_repo", None)
     if w == "demucs" or (w is None and repo is not None):
-        return DemucsSeparator(repo, os.environ.get("STUDIO_DEMUCS_MODEL", "htdemucs"))
+        return DemucsSeparator(repo, settings.demucs_model)
     return HpssSeparator()

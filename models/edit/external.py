@@ -13,7 +13,6 @@ Audio goes through temporary WAV files; a tool that fails or writes nothing give
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import tempfile
@@ -33,8 +32,9 @@ class ExternalToolError(RuntimeError):
     """The external tool ran but failed; the message carries its last output lines."""
 
 
-def tool_command(env_var: str, what: str) -> list[str]:
-    raw = os.environ.get(env_var, "").strip()
+def tool_command(raw: str | None, env_var: str, what: str) -> list[str]:
+    """The configured command (a setting, env var env_var) split into argv; named errors if unusable."""
+    raw = (raw or "").strip()
     if not raw:
         raise BackendUnavailable(f"{what} is not configured; set {env_var} to its command in its own environment")
     cmd = shlex.split(raw)
@@ -62,8 +62,8 @@ def _read(path: Path) -> tuple[np.ndarray, int]:
 class AudioSRUpscaler:
     name = "AudioSR (out of process)"
 
-    def __init__(self, model: str = "basic", steps: int = 50, seed: int = 0) -> None:
-        self.cmd = tool_command("STUDIO_AUDIOSR", "AudioSR's `audiosr` command")
+    def __init__(self, command: str | None, model: str = "basic", steps: int = 50, seed: int = 0) -> None:
+        self.cmd = tool_command(command, "STUDIO_AUDIOSR", "AudioSR's `audiosr` command")
         self.model, self.steps, self.seed = model, steps, seed
 
     def upscale(self, src: Source, sample_rate: int) -> EditResult:
@@ -86,8 +86,8 @@ class VampNetInpainter:
     name = "VampNet (out of process)"
     fade_s = 0.05
 
-    def __init__(self, seed: int = 0) -> None:
-        self.cmd = tool_command("STUDIO_VAMPNET", "VampNet (python models/edit/vampnet_runner.py)")
+    def __init__(self, command: str | None, seed: int = 0) -> None:
+        self.cmd = tool_command(command, "STUDIO_VAMPNET", "VampNet (python models/edit/vampnet_runner.py)")
         self.seed = seed
 
     def inpaint(self, src: Source, region: Region, prompt: str = "", fade_s: float = 0.05) -> EditResult:

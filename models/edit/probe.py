@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 from typing import Any
 
 
-def _tool(env: str) -> Path | None:
-    raw = os.environ.get(env, "").strip()
+def _tool(command: str | None) -> Path | None:
+    raw = (command or "").strip()
     if not raw:
         return None
     exe = Path(shlex.split(raw)[0]).expanduser()
@@ -27,7 +26,7 @@ def stems(s: Any) -> tuple[str, bool, str]:
 
 
 def upscaler(s: Any) -> tuple[str, bool, str]:
-    sr = _tool("STUDIO_AUDIOSR")
+    sr = _tool(s.audiosr)
     if sr is not None:
         return f"re-render for studio takes; AudioSR ({sr}) for any audio", True, "—"
     return ("re-render at the target rate for studio takes; resampling + bandwidth extension for any audio", True,
@@ -36,7 +35,7 @@ def upscaler(s: Any) -> tuple[str, bool, str]:
 
 def inpainter(s: Any) -> tuple[str, bool, str]:
     audio = "concatenative fill (offline)"
-    if _tool("STUDIO_VAMPNET") is not None:
+    if _tool(s.vampnet) is not None:
         audio = "VampNet (out of process)"
     elif s.musicgen:
         audio = "MusicGen continuation + crossfade"
