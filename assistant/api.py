@@ -5,6 +5,8 @@ Track audio has stable URLs here, so players in resumed chats keep working after
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
@@ -38,6 +40,7 @@ class GenerateIn(BaseModel):
     weirdness: float | None = Field(None, ge=0, le=1)
     genre_shift: float | None = Field(None, ge=0, le=1)
     structure_consistency: float | None = Field(None, ge=0, le=1)
+    engine: Literal["studio", "musicgen"] = Field("studio", description="musicgen: the server's MusicGen weights")
 
 
 class GenerateOut(BaseModel):
@@ -68,6 +71,13 @@ def build_router(services: StudioServices) -> APIRouter:
     @router.post("/generate", tags=["studio"], response_model=GenerateOut)
     def generate(body: GenerateIn) -> GenerateOut:
         """Compose through the active (or named, or prompt-matched) studio and return the new takes."""
+        if body.engine == "musicgen":  # assistant/api_neural.py
+            from assistant.api_neural import generate_out
+
+            neural = generate_out(services, body)
+            info = services.studios.info(neural.studio)
+            return GenerateOut(studio=StudioOut(id=info.id, name=info.name, genre=info.genre),
+                               reason="; ".join(neural.notes), takes=[TrackOut.of(t) for t in neural.takes])
         try:
             result = services.generate(body.prompt, studio=body.studio, duration_s=body.duration_s,
                                        bpm=body.bpm, key=body.key, seed=body.seed, variations=body.variations,
@@ -89,6 +99,9 @@ def build_router(services: StudioServices) -> APIRouter:
     from assistant.api_jobs import build_jobs_router  # scheduled jobs, runs (the queue), voice commands
 
     router.include_router(build_jobs_router(services))
+    from assistant.api_neural import build_neural_router  # MusicGen: POST /api/neural/continue, /rerender
+
+    router.include_router(build_neural_router(services))
     return router
 
 
