@@ -108,3 +108,32 @@ def test_cli_without_weights_fails_clearly(studio_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("STUDIO_MUSICGEN", str(tmp_path / "nowhere"))
     proc = studio_cli("generate", "lofi", "--engine", "musicgen", "--duration", "1", check=False)
     assert proc.returncode == 2 and "STUDIO_MUSICGEN" in proc.stderr and "Nothing was saved" in proc.stderr
+
+
+def test_rest_generate_with_engine_then_continue(neural):
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    client = TestClient(create_app(neural.s))
+    r = client.post("/api/generate", json={"prompt": "lofi piano", "engine": "musicgen", "duration_s": 2.5, "seed": 1})
+    assert r.status_code == 200, r.text
+    [take] = r.json()["takes"]
+    assert take["duration_s"] == pytest.approx(2.5, abs=0.01) and take["operation"] == "generate"
+    r = client.post("/api/neural/continue", json={"track_id": take["id"], "seconds": 1.0, "seed": 2})
+    assert r.status_code == 200, r.text
+    child = r.json()["takes"][0]
+    assert child["parent_id"] == take["id"] and child["duration_s"] == pytest.approx(3.5, abs=0.01)
+    r = client.post("/api/neural/rerender", json={"track_id": take["id"]})  # text-only checkpoint
+    assert r.status_code == 422 and "MusicGen-Melody" in r.json()["detail"]
+
+
+def test_rest_without_weights_is_503_with_the_fix(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    s = StudioSettings(data_dir=tmp_path / "data", models_dir=tmp_path / "models", musicgen=str(tmp_path / "none"))
+    services = StudioServices(s)
+    r = TestClient(create_app(services)).post("/api/generate", json={"prompt": "x", "engine": "musicgen"})
+    assert r.status_code == 503 and "STUDIO_MUSICGEN" in r.json()["detail"] and services.list_tracks() == []
