@@ -6,6 +6,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.cli_models_musicgen import add_rows as add_musicgen_rows
+from assistant.cli_models_musicgen import register as register_musicgen
 from assistant.settings import get_settings
 
 models_app = typer.Typer(help="Model files: list them, prepare the shipped LLM.", no_args_is_help=True)
@@ -25,6 +27,7 @@ def list_models() -> None:
     if s.llm_gguf is not None:
         table.add_row("your LLM (STUDIO_LLM_GGUF, used first)", str(s.llm_gguf),
                       "ready" if s.llm_gguf.is_file() else "[red]missing")
+    add_musicgen_rows(table, s)  # assistant/cli_models_musicgen.py
     console.print(table)
 
 
@@ -42,3 +45,6 @@ def prepare() -> None:
     verb = "assembled and verified" if done.assembled_now else "already prepared"
     console.print(f"{verb}: {done.path}\nsize: {done.size / 1e9:.2f} GB ({done.size} bytes)\nsha256: {done.sha256}",
                   soft_wrap=True)
+
+
+register_musicgen(models_app)  # studio models pull / remove NAME for MusicGen checkpoints
