@@ -48,7 +48,7 @@ def test_llm_routes_what_the_parser_leaves(engine):
     assert all(got["via"] == "llm" for got in results.values())
     hits = [t for t, got in results.items() if matches(expected[t], got)]
     misses = {t: results[t] for t in SUBSET if t not in hits}
-    assert len(hits) >= 8, misses  # a 1.5B model: nearly all (the bench has the per-tool figures)
+    assert len(hits) >= 7, misses  # a 1.5B model: most (per-tool figures: bench/routing_eval.py)
 
 
 def test_injection_stays_inside_the_catalogue(engine):
