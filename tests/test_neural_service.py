@@ -137,3 +137,25 @@ def test_rest_without_weights_is_503_with_the_fix(tmp_path):
     services = StudioServices(s)
     r = TestClient(create_app(services)).post("/api/generate", json={"prompt": "x", "engine": "musicgen"})
     assert r.status_code == 503 and "STUDIO_MUSICGEN" in r.json()["detail"] and services.list_tracks() == []
+
+
+def test_models_list_shows_musicgen_and_pull_fails_clearly_offline(tmp_path, ckpts, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("STUDIO_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("STUDIO_MUSICGEN", str(ckpts["melody"]))
+    monkeypatch.setenv("COLUMNS", "250")
+    get_settings.cache_clear()
+    try:
+        out = CliRunner().invoke(app, ["models", "list"])
+        assert out.exit_code == 0 and "MusicGen" in out.output and "STUDIO_MUSICGEN" in out.output, out.output
+        pulled = CliRunner().invoke(app, ["models", "pull", "small"])
+        assert pulled.exit_code == 2 and "cannot be downloaded" in pulled.output
+        gone = CliRunner().invoke(app, ["models", "remove", "small"])
+        assert gone.exit_code == 2 and "no folder" in gone.output
+    finally:
+        get_settings.cache_clear()
