@@ -230,7 +230,9 @@ def test_library_lists_and_batch_trash(page, studio):  # type: ignore[no-untyped
     page.wait_for_selector("text=Recent takes:", timeout=20_000)
     recent = page.locator(".track-list").last
     newest = int(str(recent.locator(".track-row").first.get_attribute("data-track")))
-    recent.locator('input[type="checkbox"]').first.check()
+    recent.locator('input[type="checkbox"]').first.click()  # the tick is kept in props: it survives remounts
+    recent = page.locator(".track-list").last
+    recent.locator("text=1 selected").wait_for(timeout=10_000)
     recent.locator('[data-op="batch-trash"]').click()
     recent.locator(".batch-status", has_text="trash").wait_for(timeout=20_000)
     shot(page, "6-library")

@@ -5,20 +5,21 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 
 export default function TrackList() {
-  const [picked, setPicked] = useState([]);
+  // Ticks live in props, not React state: the element remounts on every new message.
+  const picked = props.picked || [];
   const [album, setAlbum] = useState('');
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState(props.status || '');
   const tracks = props.tracks || [];
 
-  const toggle = (id) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
+  const setPicked = (next) => updateElement({ ...props, picked: next });
+  const toggle = (id) => setPicked(picked.includes(id) ? picked.filter((x) => x !== id) : [...picked, id]);
 
   async function batch(op) {
     setStatus(`${op}…`);
     const res = await callAction({ name: 'batch', payload: { op, tracks: picked, album, view: props.view, arg: props.arg } });
     const out = (res && res.response) || {};
     setStatus(out.message || 'done');
-    if (out.props) updateElement({ ...props, ...out.props });
-    setPicked([]);
+    updateElement({ ...props, ...(out.props || {}), picked: [], status: out.message || 'done' });
   }
 
   return (
