@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 import soundfile as sf
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-torch = pytest.importorskip("torch")
-torch.set_num_threads(1)
+from assistant.neural_service import CROSSFADE_S, NeuralServices
+from assistant.services import StudioServices
+from assistant.settings import StudioSettings
+from models.musicgen import BadRequest, WeightsMissing
+from tests import musicgen_fixtures
+from tests.conftest import files_under
 
-from assistant.neural_service import CROSSFADE_S, NeuralServices  # noqa: E402
-from assistant.services import StudioServices  # noqa: E402
-from assistant.settings import StudioSettings  # noqa: E402
-from models.musicgen import BadRequest, WeightsMissing  # noqa: E402
-from models.musicgen.shapes import save_random, tiny_config  # noqa: E402
-from tests.conftest import files_under  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def ckpts(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("musicgen")
-    return {name: save_random(root / name, tiny_config(melody=name == "melody")) for name in ("text", "melody")}
+ckpts = musicgen_fixtures.ckpts  # tiny checkpoints, once per module
 
 
 @pytest.fixture
