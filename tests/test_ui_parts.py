@@ -133,3 +133,16 @@ def test_download_routes_serve_stems_and_exports_only(services) -> None:
     assert client.get(export_url(take.id, ".hidden")).status_code == 404
     assert client.get(f"/ui/tracks/{take.id}/exports/..%2Fmix.wav").status_code == 404
     assert client.get(stem_url(9999, stem)).status_code == 404
+
+
+def test_similar_and_search_lists_come_from_the_library_search(services, monkeypatch) -> None:
+    from assistant.ui import library_view, runtime
+
+    monkeypatch.setattr(runtime, "services", lambda: services)
+    monkeypatch.setattr(library_view, "services", lambda: services)
+    a = services.generate("dark boss battle", studio="chiptune", duration_s=4.0, seed=1).takes[0]
+    b = services.generate("smoky late night jazz", studio="bluenote", duration_s=4.0, seed=2).takes[0]
+    title, rows = library_view.rows_for("similar", str(a.id))
+    assert title == f"Similar to #{a.id}" and [r["id"] for r in rows] == [b.id] and "score" in rows[0]
+    title, rows = library_view.rows_for("search", "late night jazz")
+    assert rows[0]["id"] == b.id and rows[0]["url"] == f"/api/library/tracks/{b.id}/audio"

@@ -8,7 +8,7 @@ from typing import Any
 import chainlit as cl
 from chainlit.logger import logger
 
-from assistant.ui import capabilities
+from assistant.ui import capabilities, library_view
 from assistant.ui.chat import run_turn
 from assistant.ui.files import export_url, midi_url, stem_url
 from assistant.ui.runtime import in_thread, services
@@ -107,6 +107,9 @@ async def dispatch(p: dict[str, Any]) -> dict[str, Any]:
         return await in_thread(add_to_album, track_id, str(p.get("album") or ""))
     if op == "comment":
         return await in_thread(comment, track_id, float(p.get("at") or 0), str(p.get("text") or ""))
+    if op == "similar":
+        await library_view.send_view("similar", str(track_id))  # a list message of its own
+        return {"message": "similar tracks listed below"}
     if op not in capabilities.EDIT_TOOLS:
         return {"message": f"unknown action {op!r}"}
     if op == "stems" and services().get_track(track_id).stems:

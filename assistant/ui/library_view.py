@@ -14,7 +14,8 @@ from library.models import Track
 from library.repository import TrackFilter, TrackNotFound
 from library.search import SimilarQuery
 
-VIEWS = {"favorites": "★ Favorites", "recent": "Recent takes", "trash": "Trash", "albums": "Albums"}
+VIEWS = {"favorites": "★ Favorites", "recent": "Recent takes", "trash": "Trash", "albums": "Albums",
+         "search": "Search"}
 LIST_SIZE = 25
 
 
@@ -37,9 +38,9 @@ def rows_for(view: str, arg: str | None = None) -> tuple[str, list[dict[str, Any
         album = lib.album(str(arg))
         flt = TrackFilter(album_id=album.id, sort="position", descending=False, limit=LIST_SIZE)
         return f"Album “{album.name}”", [row(t) for t in lib.page(flt).tracks]
-    if view == "search":
-        hits = lib.page(TrackFilter(text=str(arg), limit=LIST_SIZE)).tracks
-        return f"Tracks matching “{arg}”", [row(t) for t in hits]
+    if view == "search":  # by meaning (text embeddings, CLAP when configured), like "find tracks like ..."
+        matches = services().search.similar(SimilarQuery(query=str(arg), k=10))
+        return f"Tracks like “{arg}”", [row(m.track, m.score) for m in matches]
     if view == "similar":
         matches = services().search.similar(SimilarQuery(track_id=int(str(arg)), k=8))
         return f"Similar to #{arg}", [row(m.track, m.score) for m in matches if m.track.id != int(str(arg))]
@@ -87,10 +88,20 @@ def library_actions() -> list[cl.Action]:
     return [cl.Action(name="library", payload={"view": v}, label=label) for v, label in VIEWS.items()]
 
 
+async def ask_search() -> str | None:
+    answer = await cl.AskUserMessage(content="What should I look for? (e.g. *dark boss battle*)", timeout=300).send()
+    text = str((answer or {}).get("output") or "").strip()
+    return text or None
+
+
 @cl.action_callback("library")
 async def on_library(action: cl.Action) -> None:
     p = dict(action.payload or {})
     try:
+        if p.get("view") == "search" and not p.get("arg"):
+            p["arg"] = await ask_search()
+            if not p["arg"]:
+                return
         await send_view(str(p.get("view")), p.get("arg"))
     except (LibraryInputError, TrackNotFound, AlbumNotFound) as err:
         await cl.Message(content=f"I couldn't show that: {err}").send()

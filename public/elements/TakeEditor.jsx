@@ -144,6 +144,7 @@ export default function TakeEditor() {
         {tool('upscale', 'Upscale', 'enhance the audio')}
         {tool('midi', 'MIDI', 'download the score')}
         {tool('export', 'Export', 'export for a DAW')}
+        {tool('similar', 'Similar', 'list tracks that sound alike')}
       </div>
       <div className="flex gap-1">
         <Input className="h-8 take-text" placeholder="album name or comment" value={text}
