@@ -60,8 +60,9 @@ def generate(
     if engine == "musicgen":  # assistant/cli_neural.py
         from assistant.cli_neural import generate_neural
 
-        return generate_neural(services, _fail, console, prompt, studio=studio, duration_s=duration, seed=seed,
-                               variations=variations, model=model, melody_loyalty=melody_loyalty,
+        studio_only = {"--bpm": bpm, "--key": key, "--time-signature": time_signature, "--reference": reference}
+        return generate_neural(services, _fail, console, prompt, studio_only, studio=studio, duration_s=duration,
+                               seed=seed, variations=variations, model=model, melody_loyalty=melody_loyalty,
                                weirdness=weirdness, genre_shift=genre_shift,
                                structure_consistency=structure_consistency)
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err_console) as bar:

@@ -39,10 +39,14 @@ def print_result(result: Any, services: Any, console: Console) -> None:
 
 
 def generate_neural(services: Any, fail: Callable[[str], None], console: Console, prompt: str,
-                    **kwargs: Any) -> None:
+                    studio_only: dict[str, Any], **kwargs: Any) -> None:
     """The generate command's musicgen engine (called from assistant/cli.py)."""
     from assistant.neural_service import neural_for
 
+    given = [name for name, value in studio_only.items() if value is not None]
+    if given:  # MusicGen takes no symbolic controls: say so rather than ignore them
+        fail(f"{', '.join(given)} only apply to --engine studio; for MusicGen describe tempo/key in the prompt, "
+             f"or re-render a studio take with `studio rerender TRACK`")
     with _bar(fail) as progress:
         result = neural_for(services).generate(prompt, progress=progress, **kwargs)
     print_result(result, services, console)

@@ -128,7 +128,9 @@ def test_rest_without_weights_is_503_with_the_fix(tmp_path):
     assert r.status_code == 503 and "STUDIO_MUSICGEN" in r.json()["detail"] and services.list_tracks() == []
 
 
-def test_models_list_shows_musicgen_and_pull_fails_clearly_offline(tmp_path, ckpts, monkeypatch):
+@pytest.fixture
+def in_process_cli(tmp_path, ckpts, monkeypatch):
+    """`studio` in this process on a tmp data dir with the tiny melody checkpoint as STUDIO_MUSICGEN."""
     from typer.testing import CliRunner
 
     from assistant.cli import app
@@ -139,12 +141,21 @@ def test_models_list_shows_musicgen_and_pull_fails_clearly_offline(tmp_path, ckp
     monkeypatch.setenv("STUDIO_MUSICGEN", str(ckpts["melody"]))
     monkeypatch.setenv("COLUMNS", "250")
     get_settings.cache_clear()
-    try:
-        out = CliRunner().invoke(app, ["models", "list"])
-        assert out.exit_code == 0 and "MusicGen" in out.output and "STUDIO_MUSICGEN" in out.output, out.output
-        pulled = CliRunner().invoke(app, ["models", "pull", "small"])
-        assert pulled.exit_code == 2 and "cannot be downloaded" in pulled.output
-        gone = CliRunner().invoke(app, ["models", "remove", "small"])
-        assert gone.exit_code == 2 and "no folder" in gone.output
-    finally:
-        get_settings.cache_clear()
+    yield lambda *args: CliRunner().invoke(app, list(args))
+    get_settings.cache_clear()
+
+
+def test_models_list_shows_musicgen_and_pull_fails_clearly_offline(in_process_cli):
+    out = in_process_cli("models", "list")
+    assert out.exit_code == 0 and "MusicGen" in out.output and "STUDIO_MUSICGEN" in out.output, out.output
+    pulled = in_process_cli("models", "pull", "small")
+    assert pulled.exit_code == 2 and "cannot be downloaded" in pulled.output
+    gone = in_process_cli("models", "remove", "small")
+    assert gone.exit_code == 2 and "no folder" in gone.output
+
+
+def test_generate_musicgen_refuses_studio_only_options(in_process_cli):
+    out = in_process_cli("generate", "lofi", "--engine", "musicgen", "--bpm", "120")
+    assert out.exit_code == 2 and "--bpm only apply to --engine studio" in out.output
+    out = in_process_cli("generate", "lofi", "--engine", "tape")
+    assert out.exit_code == 2 and "studio or musicgen" in out.output
