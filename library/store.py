@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+
+
+ORPHAN_AGE_S = 600.0  # a write older than this without its rename is a crash left-over
 
 
 class StorePathError(ValueError):
@@ -58,10 +62,16 @@ class AudioStore:
     def remove_take_dir(self, rel: str) -> None:
         shutil.rmtree(self.resolve(rel), ignore_errors=True)
 
-    def clean_orphan_temps(self) -> int:
-        """Remove temp files left by a crash mid-write; returns how many."""
+    def clean_orphan_temps(self, older_than_s: float = ORPHAN_AGE_S) -> int:
+        """Remove temp files left by a crash mid-write; returns how many. Only old ones: a fresh temp file may
+        belong to another process (the UI, a worker) writing into the same data dir right now."""
         n = 0
+        cutoff = time.time() - older_than_s
         for p in self.root.rglob(".tmp-*"):
-            p.unlink(missing_ok=True)
-            n += 1
+            try:
+                if p.stat().st_mtime < cutoff:
+                    p.unlink()
+                    n += 1
+            except FileNotFoundError:  # its writer renamed or removed it meanwhile
+                continue
         return n

@@ -1,5 +1,7 @@
 """The library keeps takes safely: atomic files inside the data dir, rows only with files."""
 
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +39,13 @@ def test_atomic_write_roundtrip_and_orphan_cleanup(tmp_path: Path):
     rel = store.write_wav("take/mix.wav", audio, 44100)
     back, sr = sf.read(store.resolve(rel))
     assert sr == 44100 and back.shape == (4410, 2) and np.allclose(back, audio, atol=1e-4)
-    (store.root / "take" / ".tmp-crash.wav").write_bytes(b"half")
+    crashed, busy = store.root / "take" / ".tmp-crash.wav", store.root / "take" / ".tmp-writing.wav"
+    crashed.write_bytes(b"half")
+    busy.write_bytes(b"being written by another process")
+    old = time.time() - 3600
+    os.utime(crashed, (old, old))
     assert store.clean_orphan_temps() == 1
+    assert not crashed.exists() and busy.exists()  # a fresh temp file may be another process's write
 
 
 def test_repository_roundtrip_lineage_and_trash(services):
