@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-
 ORPHAN_AGE_S = 600.0  # a write older than this without its rename is a crash left-over
 
 
