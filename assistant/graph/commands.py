@@ -92,8 +92,14 @@ _LATER = (r"\b(every|each|daily|nightly|weekly|hourly|tonight|tomorrow|schedule|
 
 @rule
 def _later(raw: str, low: str) -> Found:
-    # Anything to run later or repeatedly is a schedule: the LLM writes its cron/when.
-    return ("llm", {"tools": ["schedule"]}) if _has(_LATER, low) else None
+    # Anything to run later or repeatedly is a schedule. Clear timing ("every night at 2am", "every Sunday")
+    # is parsed here; the LLM writes the cron/when for the rest.
+    if not _has(_LATER, low):
+        return None
+    from assistant.jobs.phrases import schedule_route  # the jobs' own phrase reader, imported on demand
+
+    found = schedule_route(raw)
+    return (found["tool"], found["args"]) if found else ("llm", {"tools": ["schedule"]})
 
 
 @rule
@@ -308,6 +314,10 @@ def _generate(raw: str, low: str) -> Found:
         args["variations"] = int(v[1])
     if (s := re.search(r"\bseed\s*(?:=|:)?\s*(\d+)\b", low)) is not None:
         args["seed"] = int(s[1])
+    if _has(r"\b(musicgen|neural(ly)?)\b", low):
+        args["engine"] = "musicgen"  # the user's own MusicGen weights instead of a symbolic studio
+        if (t := re.search(r"\b(?:track|take)\s*#?\s*(\d+)\b", low)) is not None:
+            args["reference"] = int(t[1])  # "neural re-render track 3"
     return "generate", args
 
 

@@ -79,6 +79,34 @@ def words_to_number(text: str) -> int | None:
     return total + current if seen else None
 
 
+def split_numbers(words: list[str]) -> list[list[str]]:
+    """Number words as separate numbers: "three and four" -> [[three], [four]] (tracks 3 and 4), while
+    "one hundred and twenty" stays one. A new number starts where a word cannot extend the one before:
+    a unit after a unit, or a tens word after a unit or tens (no "hundred" between)."""
+    out: list[list[str]] = []
+    cur: list[str] = []
+    for w in words:
+        if w == "and":
+            if cur and cur[-1] != "hundred":
+                out.append(cur)  # "and" only joins after "hundred"
+                cur = []
+            continue
+        tail = cur[len(cur) - cur[::-1].index("hundred"):] if "hundred" in cur else cur
+        ends_in_unit = bool(tail) and tail[-1] in _UNITS
+        starts_new = bool(cur) and (
+            (w in _UNITS and ends_in_unit)
+            or (w in _TENS and (ends_in_unit or any(x in _TENS for x in tail)))
+            or (w == "hundred" and "hundred" in cur)
+        )
+        if starts_new:
+            out.append(cur)
+            cur = []
+        cur.append(w)
+    if cur:
+        out.append(cur)
+    return out
+
+
 def _spoken_pair(words: list[str]) -> tuple[int, int] | None:
     """'one thirty two' -> (1, 32), 'two oh five' -> (2, 5): a leading unit then a two-digit part."""
     if len(words) < 2 or words[0] not in _UNITS or not 1 <= _UNITS[words[0]] <= 9:
@@ -103,12 +131,13 @@ def normalise_numbers(text: str) -> str:
         words = [w for w in re.split(r"[\s-]+", m.group(0).lower()) if w and w != "and"]
         pair = _spoken_pair(words)
         if pair is not None:
-            if _TEMPO_NEXT.match(m.string[m.end():]):
-                return str(pair[0] * 100 + pair[1])
-            if _TIME_PREP.search(m.string[: m.start()]) and pair[1] < 60:
+            if _TIME_PREP.search(m.string[: m.start()]) and pair[1] < 60 and not _TEMPO_NEXT.match(m.string[m.end():]):
                 return f"{pair[0]}:{pair[1]:02d}"
-        n = words_to_number(m.group(0).replace("oh", "zero"))
-        return str(n) if n is not None else m.group(0)
+            return str(pair[0] * 100 + pair[1])  # "one twenty bpm", "track one thirty two" = track 132
+        parts = [words_to_number(" ".join(p).replace("oh", "zero")) for p in split_numbers(words)]
+        if any(n is None for n in parts):
+            return m.group(0)
+        return (" and " if " and " in f" {m.group(0).lower()} " else " ").join(str(n) for n in parts)
 
     text = re.sub(r"\ba hundred\b", "one hundred", text, flags=re.IGNORECASE)
     return _SPOKEN_RUN.sub(sub, text)
