@@ -36,6 +36,10 @@ def with_settings(route: dict[str, Any], settings: dict[str, Any]) -> dict[str, 
 def stream_turn(runner: ChatRunner, text: str, thread_id: str, settings: dict[str, Any] | None = None,
                 route: dict[str, Any] | None = None) -> Iterator[tuple[str, dict]]:
     """Yield (node, update) like ChatRunner.stream; `route` skips the router (a button that knows its tool)."""
+    if route is None and runner.pending_question(thread_id) is not None:
+        # A confirmation is waiting (bulk trash, cancel all): the runner answers or cancels it itself.
+        yield from runner.stream(text, thread_id)
+        return
     config = thread_config(thread_id)
     message = HumanMessage(content=text)
     state = runner.state(thread_id)
