@@ -11,7 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+from sqlalchemy.orm import selectinload
 
+from library.models import Track
 from library.search import SearchService, SimilarQuery
 
 
@@ -57,14 +59,24 @@ def _common(values: list[str | None]) -> str | None:
 
 def style_ref(search: SearchService, query: str | None = None, track_id: int | None = None,
               k: int = 3) -> StyleRef | None:
-    """None when the library has nothing to learn from (empty, or everything trashed)."""
-    matches = search.similar(SimilarQuery(query=query, track_id=track_id, k=k))
-    if not matches:
+    """None when the library has nothing to learn from (empty, or everything trashed). With a track, that
+    track leads ("in the style of track 3": its tempo, key and studio) and its neighbours add colour."""
+    found = [(m.track, m.score) for m in search.similar(SimilarQuery(query=query, track_id=track_id, k=k))]
+    if track_id is not None:
+        with search.db.session() as s:
+            own = s.get(Track, track_id, options=[selectinload(Track.stems)])
+        if own is not None and own.trashed_at is None:
+            found.insert(0, (own, 1.0))
+    if not found:
         return None
-    refs = [Reference(m.track.id, m.track.title, m.track.studio, m.track.bpm, m.track.key, m.track.mood,
-                      tuple(s.name for s in m.track.stems), m.score) for m in matches]
-    bpms = [r.bpm for r in refs if r.bpm]
+    refs = [Reference(t.id, t.title, t.studio, t.bpm, t.key, t.mood, tuple(s.name for s in t.stems), score)
+            for t, score in found]
     instruments = Counter(name for r in refs for name in r.instruments)
+    if track_id is not None and refs[0].track_id == track_id:
+        lead = refs[0]
+        return StyleRef(refs, lead.bpm, lead.key, lead.mood or _common([r.mood for r in refs]), lead.studio,
+                        list(lead.instruments) or [name for name, _ in instruments.most_common()])
+    bpms = [r.bpm for r in refs if r.bpm]
     return StyleRef(refs, round(float(np.median(bpms)), 1) if bpms else None, _common([r.key for r in refs]),
                     _common([r.mood for r in refs]), _common([r.studio for r in refs]),
                     [name for name, _ in instruments.most_common()])

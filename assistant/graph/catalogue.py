@@ -67,6 +67,7 @@ class Generate(Args):
     time_signature: Annotated[str, Field(pattern=r"^\d{1,2}/\d{1,2}$")] | None = None
     reference: TrackRef | None = None
     engine: Literal["studio", "musicgen"] | None = None  # musicgen: the user's MusicGen weights (tools/neural.py)
+    style_ref: TrackRef | bool | None = None  # learn tempo/key/mood from the library: true = the prompt's nearest
 
 
 class SelectStudio(Args):

@@ -314,6 +314,11 @@ def _generate(raw: str, low: str) -> Found:
         args["variations"] = int(v[1])
     if (s := re.search(r"\bseed\s*(?:=|:)?\s*(\d+)\b", low)) is not None:
         args["seed"] = int(s[1])
+    style_of = r"\b(?:in the style of|styled? like|sounding like) (?:my )?(?:track|take)\s*#?\s*(\d+)\b"
+    if (st := re.search(style_of, low)) is not None:
+        args["style_ref"] = int(st[1])  # that track's neighbourhood in the library conditions the studio
+    elif _has(r"\b(in|like) my (own |usual )?(style|sound|tracks|library|stuff)\b", low):
+        args["style_ref"] = True
     if _has(r"\b(musicgen|neural(ly)?)\b", low):
         args["engine"] = "musicgen"  # the user's own MusicGen weights instead of a symbolic studio
         if (t := re.search(r"\b(?:track|take)\s*#?\s*(\d+)\b", low)) is not None:

@@ -31,6 +31,25 @@ def _quality(services: StudioServices, takes: list[Any], a: dict[str, Any]) -> l
     return found
 
 
+def _style(state: ChatState, services: StudioServices, a: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Style Ref: the nearest library tracks' tempo, key, studio and mood fill what the user left open."""
+    want = a.pop("style_ref", None)
+    if not want:
+        return a, ""
+    from library.style_ref import style_ref
+
+    track = None if want is True else track_ref(state, want)
+    ref = style_ref(services.search, query=None if track else a.get("prompt"), track_id=track, k=3)
+    if ref is None:
+        return a, "Style references: none yet (the library is empty), so the studio chose freely."
+    g = ref.generation_args()
+    for name in ("bpm", "key", "studio"):
+        if a.get(name) is None and g.get(name):
+            a[name] = g[name]  # what the user said explicitly always wins
+    a["prompt"] = str(a.get("prompt") or "") + str(g.get("prompt_suffix", ""))
+    return a, ref.describe()
+
+
 def generate(state: ChatState, services: StudioServices) -> dict[str, Any]:
     from assistant.tools.neural import neural_generate, wants_neural  # engine="musicgen": the user's weights
 
@@ -38,6 +57,7 @@ def generate(state: ChatState, services: StudioServices) -> dict[str, Any]:
         return neural_generate(state, services)
     try:
         a, based_on = with_focus(state, services, args_of(state))
+        a, style_note = _style(state, services, a)
         result, problems = _generate(state, services, a)
         if problems and a.get("seed") is None:  # one retry with a fresh seed, then report what is left
             retry, still = _generate(state, services, a)
@@ -52,6 +72,7 @@ def generate(state: ChatState, services: StudioServices) -> dict[str, Any]:
     lines[0] += f"{result.studio.name} studio ({result.studio_reason}):"
     for t, note in zip(result.takes, result.notes, strict=True):
         lines.append(f"- **{t.title}** — track #{t.id}, {t.duration_s:.1f} s at {t.bpm:g} BPM in {t.key}. {note}")
+    lines += [style_note] if style_note else []
     lines += [f"Quality check: {p}" for p in problems]
     return reply("\n".join(lines), takes=takes, current_track=takes[-1]["id"], studio=result.studio.id)
 
