@@ -56,6 +56,8 @@ def ground(tool: str, args: dict[str, Any], text: str) -> dict[str, Any]:
             value = None
         elif name == "tracks" and isinstance(value, list):
             value = [v for v in value if v == CURRENT or (isinstance(v, int) and float(v) in nums)] or None
+        elif name == "style_ref":  # only when the user asks to be like their own music
+            value = value if re.search(r"\b(style|like my|sound(s|ing)? like)\b", low) else None
         elif name == "engine":  # only when the user asks for the neural engine by name
             value = value if value == "musicgen" and re.search(r"\b(musicgen|neural)\b", low) else None
         elif name == "tempo":  # relative to the focused track, so it needs a reference and a worded change

@@ -13,7 +13,7 @@ from assistant.graph.catalogue import SPECS
 
 # Remix controls stay in the grammar but out of the prompt's tool list, to keep the prompt short.
 _ADVANCED = ("seed", "melody_loyalty", "weirdness", "genre_shift", "structure_consistency", "time_signature",
-             "reference")
+             "reference", "engine", "style_ref")  # the last two: set from the user's words (grounding)
 # Length/range bounds would unroll into huge grammars and regex escapes are not supported there:
 # pydantic enforces them on the reply instead.
 _DROP = ("title", "default", "description", "examples", "maxLength", "minLength", "maxItems", "minItems",
