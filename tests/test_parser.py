@@ -122,6 +122,8 @@ def test_typos_are_fixed_but_real_words_kept():
      ("what have I made so far", {"tool": "list_tracks", "args": {"filters": {}}}),
      ("every night at 2am generate a lofi beat", {"tool": "schedule", "args": {
          "job": "generate", "cron": "0 2 * * *", "args": {"prompt": "generate a lofi beat"}}}),
+     ("schedule a reindex every day at midnight", {"tool": "schedule", "args": {"job": "reindex", "cron": "0 0 * * *",
+                                                                                 "args": {}}}),
      ("neural re-render track 1", {"tool": "generate", "args": {"prompt": "neural re-render track 1", "reference": 1,
                                                                 "engine": "musicgen"}})],
 )

@@ -131,7 +131,9 @@ def strip_time(text: str) -> str:
     low = re.sub(r"\b(every|each|in)\s+\d+\s*(minutes?|mins?|hours?|hrs?|seconds?|secs?|days?)\b", " ", low)
     low = re.sub(rf"\bat\s+{_CLOCK}\b", " ", low)
     words = [w for w in re.split(r"\s+", _TIME_WORDS.sub(" ", low)) if w]
-    return " ".join(words).strip(" ,.")
+    command = " ".join(words).strip(" ,.")
+    # "schedule a reindex ..." -> "reindex": the scheduling verb is not part of the job
+    return re.sub(r"^(?:please\s+)?(?:schedule|set up|plan)\s+(?:(?:a|an|the)\s+)?", "", command)
 
 
 _COUNT = re.compile(r"\b(\d{1,2})\s+(?:[a-z-]+\s+){0,3}?(?:tracks|takes|songs|tunes|versions|variations|beats)\b")
