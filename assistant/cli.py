@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -144,7 +143,8 @@ def ui(
         cmd.append("--headless")
     env = {**os.environ, "CHAINLIT_APP_ROOT": str(PROJECT_ROOT)}
     console.print(f"Studio at http://{host or s.host}:{port or s.port}  (data: {s.data_dir})")
-    raise typer.Exit(subprocess.call(cmd, env=env))
+    # exec, not a child process: stopping `studio ui` (SIGTERM from a service manager or a test) stops the server
+    os.execve(cmd[0], cmd, env)
 
 
 @app.command()
