@@ -50,6 +50,9 @@ def test_prompt_without_studio_goes_to_the_best_match():
     assert StudioManager.match("late night bebop trio").id == "bluenote"
     assert StudioManager.match("a string quartet minuet").id == "virtuoso"
     assert StudioManager.match("8-bit dungeon").id == "chiptune"
+    # moods and settings a musician names without a genre
+    assert StudioManager.match("mellow background music for my cafe").id == "bluenote"
+    assert StudioManager.match("chill study beats").id == "cypher"
 
 
 def test_unknown_studio_is_a_clear_error():
