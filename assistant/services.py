@@ -109,13 +109,14 @@ class StudioServices:
             progress(f"{info.name}: composing take {i + 1} of {request.variations}", i / request.variations)
             take_req = replace(request, seed=base_seed + i, variations=1)
             render = engine.generate(take_req, sample_rate=self.settings.sample_rate)
-            takes.append(self._save_render(render, info.id, take_req, ref.track_id if ref else None))
+            takes.append(self.save_render(render, info.id, take_req, ref.track_id if ref else None))
             notes.append(render.notes)
         progress("done", 1.0)
         return GenerateResult(takes, info, reason, notes)
 
-    def _save_render(self, render: Render, studio_id: str, req: GenerationRequest,
-                     parent_id: int | None = None) -> Track:
+    def save_render(self, render: Render, studio_id: str, req: GenerationRequest,
+                    parent_id: int | None = None) -> Track:
+        """File a finished render as a take: mix, stems and score on disk, then its row (all or nothing)."""
         folder = self.store.new_take_dir()
         try:
             mix = self.store.write_wav(f"{folder}/mix.wav", render.audio, render.sample_rate)

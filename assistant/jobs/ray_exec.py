@@ -76,7 +76,7 @@ class RayExecutor:
             while pending:
                 done, _ = ray.wait(list(pending), num_returns=1)
                 req = pending.pop(done[0])
-                track = ctx.services._save_render(ray.get(done[0]), studio_id, req)  # the driver files it
+                track = ctx.services.save_render(ray.get(done[0]), studio_id, req)  # the driver files it
                 ids.append(track.id)
                 ctx.progress(f"take {len(ids)} of {len(requests)} filed (track #{track.id})", len(ids) / len(requests))
         except BaseException:
