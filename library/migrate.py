@@ -2,6 +2,7 @@
 
 A database created before migrations existed has the baseline tables but no alembic_version row:
 it is stamped at the baseline first, so its rows are kept and only the newer revisions run.
+The job tables (library.job_tables) are Alembic's too; APScheduler's apscheduler_jobs is not.
 """
 
 from __future__ import annotations
@@ -15,8 +16,18 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 
+import library.job_tables  # noqa: F401  (registers the job tables in Base.metadata, which the migrations cover)
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BASELINE = "0001"
+# Tables in the studio database that Alembic must neither create nor drop: APScheduler creates its
+# trigger store on first use and owns its schema (it has no upgrade path of its own to coordinate with).
+UNMANAGED_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's filter for autogenerate and compare_metadata: skip the tables others manage."""
+    return not (type_ == "table" and name in UNMANAGED_TABLES)
 
 
 class MigrationError(RuntimeError):

@@ -16,10 +16,10 @@ from assistant.jobs.context import JobError
 from assistant.jobs.kinds import kind_of
 from assistant.jobs.phrases import SchedulePlan, When, parse_schedule
 from assistant.jobs.queue import JobQueue, RetryPolicy
-from assistant.jobs.records import Schedule
 from assistant.jobs.scheduler import JobScheduler, fire_key
 from assistant.jobs.store import RunStore, RunView
 from assistant.services import StudioServices
+from library.job_tables import Schedule
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""RunStore: schedules, run records and leases in the studio database, one short transaction each."""
+"""RunStore: schedules, run records and leases in the studio database, one short transaction each.
+
+The tables are created and upgraded by Alembic with the library's (library/job_tables.py, revision 0004).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from assistant.jobs.records import FINISHED, JobsBase, Lease, Run, Schedule, utcnow
 from library.db import Database
+from library.job_tables import FINISHED, Lease, Run, Schedule
+from library.models import utcnow
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -53,8 +57,7 @@ def _aware(t: datetime) -> datetime:
 
 class RunStore:
     def __init__(self, db: Database) -> None:
-        self.db = db
-        JobsBase.metadata.create_all(db.engine)  # idempotent; our tables only
+        self.db = db  # opening it ran the migrations, job tables included
 
     # -- schedules ---------------------------------------------------------------------------------
     def add_schedule(self, kind: str, args: dict[str, Any], trigger: str, description: str,

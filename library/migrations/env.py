@@ -5,14 +5,15 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from library.models import Base
+from library.migrate import include_name
+from library.models import Base  # holds the job tables too (library.migrate imports library.job_tables)
 
 config = context.config
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     # Batch mode lets future revisions alter columns on SQLite (it recreates the table).
-    context.configure(connection=connection, target_metadata=Base.metadata,
+    context.configure(connection=connection, target_metadata=Base.metadata, include_name=include_name,
                       render_as_batch=connection.dialect.name == "sqlite")
     with context.begin_transaction():
         context.run_migrations()

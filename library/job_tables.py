@@ -1,29 +1,26 @@
-"""Job tables in the studio database: schedules (what runs when), runs (each attempt) and leases.
+"""Job tables in the studio database: schedules (what runs when), runs (each attempt) and leases
+(the heavy-work slots).
 
-They live in their own metadata, created on first use, so the library's Alembic history stays the
-library's; APScheduler keeps its triggers next to them in apscheduler_jobs.
+They are tables of the library's metadata like any other, so Alembic creates and upgrades them
+(revision 0004) and `compare_metadata` checks them against the migrations. APScheduler keeps its
+triggers beside them in apscheduler_jobs, a table APScheduler creates and versions itself:
+library.migrate leaves it out of Alembic's comparison.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, Float, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
+
+from library.models import Base, utcnow
 
 RUN_STATES = ("queued", "running", "done", "failed", "cancelled", "retrying")
 FINISHED = ("done", "failed", "cancelled")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class JobsBase(DeclarativeBase):
-    pass
-
-
-class Schedule(JobsBase):
+class Schedule(Base):
     """A scheduled job; its id is the APScheduler job id ("cancel job 3")."""
 
     __tablename__ = "job_schedules"
@@ -39,7 +36,7 @@ class Schedule(JobsBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Run(JobsBase):
+class Run(Base):
     """One attempt of a job. fire_key is unique: the DB refuses a second claim of the same fire."""
 
     __tablename__ = "job_runs"
@@ -64,11 +61,16 @@ class Run(JobsBase):
     duration_s: Mapped[float | None] = mapped_column(Float)
 
 
-class Lease(JobsBase):
-    """A named slot held by one process until expires_at (renewed while working): heavy-job slots."""
+class Lease(Base):
+    """A named slot ("heavy:0") held by one holder until expires_at, renewed while it works.
+
+    label and run_id say who holds it, so a caller that has to wait can tell the user for whom.
+    """
 
     __tablename__ = "job_leases"
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
-    owner: Mapped[str] = mapped_column(String(80))
+    owner: Mapped[str] = mapped_column(String(80))  # host:pid/token of the holder
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    label: Mapped[str] = mapped_column(String(120), default="", server_default="")  # "run r12 (pipeline)"
+    run_id: Mapped[int | None] = mapped_column(Integer)
