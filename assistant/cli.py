@@ -178,6 +178,10 @@ from assistant.cli_neural import register as _register_neural  # noqa: E402  (co
 
 _register_neural(app, _services, _fail, console)
 
+from assistant.cli_backup import register as _register_backup  # noqa: E402  (backup, restore, recover)
+
+_register_backup(app)
+
 from assistant.cli_models import models_app  # noqa: E402  (sub-commands live in their own module)
 
 app.add_typer(models_app, name="models")

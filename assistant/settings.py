@@ -6,11 +6,12 @@ defaults to a per-user folder rather than wherever the command happens to run.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,6 +25,15 @@ def _default_data_dir() -> Path:
     return Path(base) / "musicgen-pro-studio"
 
 
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() in ("localhost", ""):
+        return host.strip() != ""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name other than localhost: it may resolve to anything
+        return False
+
+
 class StudioSettings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STUDIO_", env_file=".env", extra="ignore", toml_file="studio.toml"
@@ -34,6 +44,8 @@ class StudioSettings(BaseSettings):
     host: str = Field("127.0.0.1", description="UI/API bind address; loopback unless you mean it.")
     port: int = Field(8000, ge=1, le=65535)
     ui_password: str | None = Field(None, description="Password for the chat UI login; unset = no login.")
+    api_token: str | None = Field(None, description="Bearer token the REST API requires; unset = the UI password "
+                                  "when one is set, else no token (loopback only).")
     sample_rate: int = Field(44100, description="Sample rate of studio renders.")
     default_studio: str = "chiptune"
     models_dir: Path | None = Field(None, description="Where model weights live; default data_dir/models.")
@@ -55,6 +67,24 @@ class StudioSettings(BaseSettings):
     @classmethod
     def _expand(cls, v: Path | None) -> Path | None:
         return v.expanduser().resolve() if v is not None else None
+
+    @model_validator(mode="after")
+    def _exposed_needs_auth(self) -> StudioSettings:
+        if (problem := self.exposure_problem(self.host)) is not None:
+            raise ValueError(problem)
+        return self
+
+    @property
+    def rest_token(self) -> str | None:
+        """What REST clients send as `Authorization: Bearer …`: the API token, else the chat password."""
+        return self.api_token or self.ui_password or None
+
+    def exposure_problem(self, host: str) -> str | None:
+        """Why binding host would be unsafe (reachable from other machines with no login), or None."""
+        if is_loopback(host) or self.rest_token:
+            return None
+        return (f"binding {host!r} makes the studio reachable from other machines, but no login is set: set "
+                "STUDIO_API_TOKEN (REST) and STUDIO_UI_PASSWORD (chat), or keep STUDIO_HOST=127.0.0.1")
 
     @classmethod
     def settings_customise_sources(
@@ -84,6 +114,9 @@ class StudioSettings(BaseSettings):
         return self.models_dir or self.data_dir / "models"
 
     def ensure_dirs(self) -> None:
+        from library.backup import finish_interrupted_restore  # a restore cut short is completed first
+
+        finish_interrupted_restore(self.data_dir)
         for d in (self.data_dir, self.audio_dir, self.model_dir):
             d.mkdir(parents=True, exist_ok=True)
 

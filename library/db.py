@@ -1,5 +1,10 @@
 """Engine and sessions. SQLite gets WAL and foreign keys so readers never block the one writer.
 
+Every SQLite transaction starts with BEGIN IMMEDIATE: pysqlite's own handling begins a transaction only at
+the first write, so a read-modify-write (play count, album positions) could interleave with another
+writer and lose an update, and a deferred transaction that upgrades to a write fails with "database is
+locked" without waiting. IMMEDIATE takes the write lock up front and waits (busy_timeout) for it instead.
+
 Opening a Database upgrades its schema in place (Alembic, library/migrations). Every committed change
 to tracks is reported to on_tracks_changed listeners — the search index stays in sync through it,
 whichever code path (generation, import, batch edit) made the change.
@@ -19,20 +24,26 @@ from library.models import AlbumTrack, Comment, Track
 
 TracksChanged = Callable[[set[int]], None]
 _CHANGED = "changed_track_ids"
+BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for the lock before "database is locked"
 
 
 def make_engine(url: str) -> Engine:
     is_sqlite = url.startswith("sqlite")
-    engine = create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000} if is_sqlite else {})
     if is_sqlite:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     upgrade(engine)  # schema changes arrive as Alembic revisions, so users' databases upgrade in place
     return engine
