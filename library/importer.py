@@ -7,14 +7,18 @@ in the report, so re-running an import over the same folder adds nothing twice.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import stat
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import select
 
-from library.autolabel import AudioReadError, autolabel, load_excerpt, probe
+from library.autolabel import AudioInfo, AudioReadError, autolabel, load_excerpt, probe
 from library.edits import tags_for
 from library.models import Track
 from library.repository import TrackRepository
@@ -24,6 +28,9 @@ AUDIO_EXTS = (".wav", ".flac", ".mp3", ".ogg")
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_DURATION_S = 30 * 60.0
 MAX_FILES = 5000
+MAX_ENTRIES = 50_000  # entries a folder walk looks at before it gives up (an import of "/" must not crawl the disk)
+RATES = (8000, 384_000)  # sample rates a take can have; 1 Hz or 10 MHz headers are broken or hostile
+MAX_CHANNELS = 8  # up to 7.1 surround; more is a multitrack recording, not a take
 
 
 class ImportSkip(Exception):
@@ -66,19 +73,86 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def audio_files(paths: Iterable[Path], report: ImportReport) -> list[Path]:
-    """Expand folders (recursively) to audio files, sorted; unknown extensions are reported."""
+def _walk(folder: Path) -> list[Path] | None:
+    """Audio files under folder (recursively, sorted); None when it holds more than MAX_ENTRIES entries."""
     found: list[Path] = []
+    for n, f in enumerate(folder.rglob("*")):
+        if n >= MAX_ENTRIES:
+            return None
+        if f.suffix.lower() in AUDIO_EXTS and f.is_file():
+            found.append(f)
+    return sorted(found)
+
+
+def audio_files(paths: Iterable[Path], report: ImportReport) -> list[Path]:
+    """Expand folders (recursively) to audio files, sorted; everything not imported is reported."""
+    found: list[Path] = []
+    exts = ", ".join(AUDIO_EXTS)
     for p in paths:
         if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in AUDIO_EXTS)
+            inside = _walk(p)
+            if inside is None:
+                report.skipped.append((str(p), f"over {MAX_ENTRIES} entries in this folder: import its sub-folders"))
+            elif not inside:
+                report.skipped.append((str(p), f"no audio files ({exts}) in this folder"))
+            found += inside or []
         elif p.is_file() and p.suffix.lower() in AUDIO_EXTS:
             found.append(p)
+        elif p.is_file():
+            report.skipped.append((str(p), f"not an audio file: use {exts}"))
         elif p.exists():
-            report.skipped.append((str(p), f"not an audio file: use {', '.join(AUDIO_EXTS)}"))
+            report.skipped.append((str(p), "not a regular file (a device, pipe or socket): import audio files"))
         else:
             report.skipped.append((str(p), "no such file or folder"))
     return found
+
+
+def _duration(n_bytes: int, byte_rate: int) -> str:
+    s = n_bytes / byte_rate
+    return f"{s / 3600:.1f} h" if s >= 3600 else f"{s:.1f} s"
+
+
+def check_wav_complete(path: Path) -> None:
+    """Refuse a WAV whose data chunk promises more than the file holds (a cut download or copy).
+
+    libsndfile reads such files silently as whatever is left; the user should know the take is broken.
+    Streams that wrote 0 or 0xFFFFFFFF (length unknown) and RF64 files are not judged.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        riff = fh.read(12)
+        if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:] != b"WAVE":
+            return
+        byte_rate = 0
+        for _ in range(64):  # a WAV has a handful of chunks; a header claiming more is not worth walking
+            head = fh.read(8)
+            if len(head) < 8:
+                return
+            cid, length = head[:4], struct.unpack("<I", head[4:])[0]
+            if cid == b"fmt " and length >= 16:
+                fmt = fh.read(16)
+                if len(fmt) < 16:
+                    return  # cut inside its header: libsndfile's own error names the file as unreadable
+                byte_rate = struct.unpack("<I", fmt[8:12])[0]
+                fh.seek(length - 16 + (length & 1), os.SEEK_CUR)
+                continue
+            if cid == b"data":
+                held = size - fh.tell()
+                if length in (0, 0xFFFFFFFF) or length <= held or not byte_rate:
+                    return
+                raise ImportSkip(f"truncated: its header promises {_duration(length, byte_rate)} of audio but the "
+                                 f"file holds {_duration(held, byte_rate)}; export or copy it again")
+            fh.seek(length + (length & 1), os.SEEK_CUR)
+
+
+def check_format(info: AudioInfo) -> None:
+    lo, hi = RATES
+    if not lo <= info.sample_rate <= hi:
+        raise ImportSkip(f"sample rate {info.sample_rate} Hz is outside {lo}..{hi} Hz: resample it "
+                         "(e.g. to 44100 Hz) first")
+    if not 1 <= info.channels <= MAX_CHANNELS:
+        raise ImportSkip(f"{info.channels} channels: the library keeps 1 to {MAX_CHANNELS} channels; "
+                         "mix it down to stereo first")
 
 
 class Importer:
@@ -103,6 +177,9 @@ class Importer:
         except (ImportSkip, AudioReadError) as why:
             report.skipped.append((str(path), str(why)))
             return None
+        except OSError as err:  # unreadable (permissions), vanished mid-import, the store's disk full
+            report.skipped.append((str(path), f"cannot import it: {err.strerror or err}"))
+            return None
         report.imported.append((str(path), track.id))
         return track
 
@@ -111,17 +188,27 @@ class Importer:
             return s.scalar(select(Track.id).where(Track.source_ref == f"sha256:{digest}").limit(1))
 
     def _import(self, path: Path, meta: TrackMeta) -> Track:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise ImportSkip("not a regular file (a device, pipe or socket): import audio files")
+        size = st.st_size
+        if size == 0:
+            raise ImportSkip("empty file (0 bytes): nothing to import")
         if size > MAX_FILE_BYTES:
             raise ImportSkip(f"{size / 2**20:.0f} MB is over the {MAX_FILE_BYTES // 2**20} MB import limit")
         digest = sha256_of(path)
         dup = self.duplicate_of(digest)
         if dup is not None:
             raise ImportSkip(f"already in the library as track #{dup}")
+        check_wav_complete(path)
         info = probe(path)
+        check_format(info)
         if not 0.25 <= info.duration_s <= MAX_DURATION_S:
             raise ImportSkip(f"{info.duration_s:.1f} s is outside 0.25 s..{MAX_DURATION_S / 60:.0f} min")
-        labels = autolabel(load_excerpt(path))
+        excerpt = load_excerpt(path)
+        if not np.isfinite(excerpt).all():  # a float WAV of NaN/inf would poison the analysis and the mix
+            raise ImportSkip("its samples are not finite numbers (NaN or infinite): export it again")
+        labels = autolabel(excerpt)
         folder = self.store.new_take_dir()
         try:
             rel = self.store.write_file(f"{folder}/original{path.suffix.lower()}",
