@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
 from assistant.api_library import build_library_router
+from assistant.jobs.heavy import HeavyBusy
 from assistant.library_schemas import TrackOut, audio_url  # noqa: F401 (audio_url: re-exported for the UI)
 from assistant.services import StudioServices
 from studios.base import MAX_DURATION_S, MAX_VARIATIONS, StudioError
@@ -84,6 +85,8 @@ def build_router(services: StudioServices) -> APIRouter:
                                        time_signature=body.time_signature, reference=body.reference,
                                        melody_loyalty=body.melody_loyalty, weirdness=body.weirdness,
                                        genre_shift=body.genre_shift, structure_consistency=body.structure_consistency)
+        except HeavyBusy as err:  # another render held the one heavy slot for the whole wait
+            raise HTTPException(503, f"{err}. Nothing was saved.", headers={"Retry-After": "30"}) from err
         except StudioError as err:
             raise HTTPException(422, f"{err}. Nothing was saved.") from err
         info = result.studio

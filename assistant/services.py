@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyloudnorm
 
+from assistant.jobs import heavy
 from assistant.settings import StudioSettings, get_settings
 from library.db import Database
 from library.models import Track
@@ -49,6 +51,8 @@ class StudioServices:
         self.library = LibraryService(self.db, self.store)  # albums, comments, batch edits, trash
         self.search = SearchService(self.db, self.store, self.settings.data_dir, self.settings.text_embedder,
                                     self.settings.clap_model)  # similar tracks (vector index, lazy)
+        # One render at a time across chat, REST, CLI, queued runs and other processes on this database.
+        self.heavy = heavy.HeavySlots(self.db)
 
     # -- generation ---------------------------------------------------------------------------------
     def choose_studio(self, prompt: str, studio: str | None, current: str | None) -> tuple[StudioInfo, str]:
@@ -78,11 +82,16 @@ class StudioServices:
         genre_shift: float | None = None,
         structure_consistency: float | None = None,
         progress: Progress = _no_progress,
+        wait_s: float | None = None,
+        label: str | None = None,
     ) -> GenerateResult:
         """Compose, render and file N takes. Validation happens before any file or row is written.
 
         With a reference track, genre_shift decides whose style (studio, tempo, key, words) leads and
         melody_loyalty how much of its melody is kept; the takes record it as their parent.
+        The renders hold the heavy slot (self.heavy): when another render holds it, progress says for
+        whom it waits, and after wait_s (default heavy.WAIT_S) it raises HeavyBusy, a StudioError naming
+        the holder. label is how this generate is named to whoever has to wait for it.
         """
         remix = Remix.of(melody_loyalty=melody_loyalty, weirdness=weirdness, genre_shift=genre_shift,
                          structure_consistency=structure_consistency)
@@ -105,12 +114,15 @@ class StudioServices:
             request = blend_for(engine, request, ref)
         base_seed = request.seed if request.seed is not None else int(np.random.default_rng().integers(2**31))
         takes, notes = [], []
-        for i in range(request.variations):
-            progress(f"{info.name}: composing take {i + 1} of {request.variations}", i / request.variations)
-            take_req = replace(request, seed=base_seed + i, variations=1)
-            render = engine.generate(take_req, sample_rate=self.settings.sample_rate)
-            takes.append(self.save_render(render, info.id, take_req, ref.track_id if ref else None))
-            notes.append(render.notes)
+        label = label or f"a generate of {prompt[:40]!r} (process {os.getpid()})"
+        wait = heavy.WAIT_S if wait_s is None else wait_s
+        with self.heavy.hold(label, wait_s=wait, on_wait=lambda msg: progress(msg, 0.0)):
+            for i in range(request.variations):
+                progress(f"{info.name}: composing take {i + 1} of {request.variations}", i / request.variations)
+                take_req = replace(request, seed=base_seed + i, variations=1)
+                render = engine.generate(take_req, sample_rate=self.settings.sample_rate)
+                takes.append(self.save_render(render, info.id, take_req, ref.track_id if ref else None))
+                notes.append(render.notes)
         progress("done", 1.0)
         return GenerateResult(takes, info, reason, notes)
 

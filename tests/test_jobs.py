@@ -133,14 +133,17 @@ def test_heavy_jobs_run_one_at_a_time_and_cancel(runtime, services):
     assert len(vb.takes) == 1 and services.tracks.count() < 7
 
 
-def test_fire_claim_and_lease_are_exclusive(runtime):
+def test_fire_claim_and_lease_are_exclusive(runtime, services):
     key = "7@2026-12-02T02:00:00+00:00#1"
     assert runtime.store.claim("reindex", {}, "scheduler", 7, key) is not None
     assert runtime.store.claim("reindex", {}, "scheduler", 7, key) is None  # a second process's claim
-    assert runtime.store.acquire("heavy:0", 60, owner="a")
-    assert not runtime.store.acquire("heavy:0", 60, owner="b")
-    assert runtime.store.acquire("heavy:0", -1, owner="a")  # renewed as already expired
-    assert runtime.store.acquire("heavy:0", 60, owner="b")
+    heavy = services.heavy
+    assert heavy.acquire("heavy:0", 60, owner="a", label="run r7 (pipeline)", run_id=7)
+    assert not heavy.acquire("heavy:0", 60, owner="b")
+    assert [(h.label, h.run_id) for h in heavy.holders()] == [("run r7 (pipeline)", 7)]
+    assert heavy.acquire("heavy:0", -1, owner="a")  # renewed as already expired
+    assert heavy.holders() == []  # an expired lease is free
+    assert heavy.acquire("heavy:0", 60, owner="b")
 
 
 def test_pipeline_keeps_the_best_and_files_it(runtime, services):

@@ -1,8 +1,9 @@
 """The job queue: bounded concurrency shared by chat, REST and the scheduler, with cancellation.
 
-Heavy jobs (renders, pipelines) take one of `heavy_slots` in-process slots AND a DB lease
-("heavy:N"), so two studio processes on one machine (UI + worker) still run one heavy job at a time.
-Light jobs (index, imports) have their own small pool. Failed runs are retried per their policy.
+Heavy jobs (renders, pipelines) hold a heavy slot (assistant/jobs/heavy.py: a DB lease shared with chat,
+REST and CLI renders and with other studio processes) for their whole run, so one heavy thing runs at a
+time; a queued run waits for it with "waiting for ..." as its message. Light jobs (index, imports) have
+their own small pool. Failed runs are retried per their policy.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.jobs.context import JobCancelled, JobContext, JobError, JobOutcome
+from assistant.jobs.heavy import HeavyStopped
 from assistant.jobs.kinds import kind_of
 from assistant.jobs.store import RunStore, RunView
 from assistant.services import StudioServices
+from library.job_tables import FINISHED
 
 log = logging.getLogger(__name__)
-LEASE_TTL_S = 60.0  # renewed every LEASE_TTL_S / 3 while the job runs
 MAX_PENDING = 200
 
 
@@ -46,9 +48,9 @@ Done = Callable[[RunView], None]
 
 
 class JobQueue:
-    def __init__(self, services: StudioServices, store: RunStore, heavy_slots: int = 1, light_slots: int = 2):
-        self.services, self.store, self.heavy_slots = services, store, heavy_slots
-        self._heavy = ThreadPoolExecutor(heavy_slots, thread_name_prefix="job-heavy")
+    def __init__(self, services: StudioServices, store: RunStore, light_slots: int = 2):
+        self.services, self.store = services, store
+        self._heavy = ThreadPoolExecutor(services.heavy.slots, thread_name_prefix="job-heavy")
         self._light = ThreadPoolExecutor(light_slots, thread_name_prefix="job-light")
         self._pending: dict[int, Future[None]] = {}
         self._lock = threading.Lock()
@@ -92,37 +94,31 @@ class JobQueue:
         self._light.shutdown(wait=wait, cancel_futures=not wait)
 
     # -- execution ---------------------------------------------------------------------------------
-    def _slot(self, heavy: bool) -> str | None:
-        """Wait for a free cross-process heavy lease; None for light jobs (or when shutting down)."""
-        if not heavy:
-            return None
-        while not self._closed.is_set():
-            for i in range(self.heavy_slots):
-                if self.store.acquire(f"heavy:{i}", LEASE_TTL_S):
-                    return f"heavy:{i}"
-            self._closed.wait(0.5)
-        return None
-
     def _execute(self, job: _Job, heavy: bool) -> None:
-        lease = self._slot(heavy)
-        beat = threading.Event()
-        if lease:
-            threading.Thread(target=self._heartbeat, args=(lease, beat), daemon=True).start()
+        if not heavy:
+            self._finished(job, self._run(job))
+            return
+
+        def stop() -> bool:  # cancelled while it waited, or this process is stopping
+            return self._closed.is_set() or self.store.run(job.run_id).status in FINISHED
+
         try:
-            if not self.store.start(job.run_id):  # cancelled while it waited
-                self._finished(job, self.store.run(job.run_id))
-                return
-            view = self._attempt(job)
-        finally:
-            beat.set()
-            if lease:
-                self.store.release(lease)
+            with self.services.heavy.hold(f"run r{job.run_id} ({job.kind})", run_id=job.run_id, wait_s=None,
+                                          on_wait=lambda msg: self._waiting(job.run_id, msg), stop=stop):
+                view = self._run(job)
+        except HeavyStopped:
+            view = self.store.run(job.run_id)
+            if view.status not in FINISHED:
+                view = self.store.finish(job.run_id, "cancelled", "this process stopped before the run started")
         self._finished(job, view)
 
-    def _heartbeat(self, lease: str, stop: threading.Event) -> None:
-        # Renewed while the job runs, so a long single step keeps the slot; a dead process's lease expires.
-        while not stop.wait(LEASE_TTL_S / 3):
-            self.store.acquire(lease, LEASE_TTL_S)
+    def _waiting(self, run_id: int, message: str) -> None:
+        self.store.progress(run_id, 0.0, message)  # `studio jobs runs` shows whom a queued run waits for
+
+    def _run(self, job: _Job) -> RunView:
+        if not self.store.start(job.run_id):  # cancelled while it waited
+            return self.store.run(job.run_id)
+        return self._attempt(job)
 
     def _attempt(self, job: _Job) -> RunView:
         def report(frac: float, msg: str) -> bool:

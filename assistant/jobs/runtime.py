@@ -35,11 +35,11 @@ class ScheduleView:
 
 
 class JobRuntime:
-    def __init__(self, services: StudioServices, run_scheduler: bool = False, heavy_slots: int = 1) -> None:
+    def __init__(self, services: StudioServices, run_scheduler: bool = False) -> None:
         self.services = services
         self.store = RunStore(services.db)
         self.store.fail_orphans()
-        self.queue = JobQueue(services, self.store, heavy_slots=heavy_slots)
+        self.queue = JobQueue(services, self.store)  # heavy slots: services.heavy
         self.scheduler = JobScheduler(services.db.engine, self._fire, run=run_scheduler)
 
     # -- scheduling --------------------------------------------------------------------------------

@@ -1,24 +1,24 @@
-"""RunStore: schedules, run records and leases in the studio database, one short transaction each.
+"""RunStore: schedules and run records in the studio database, one short transaction each.
 
-The tables are created and upgraded by Alembic with the library's (library/job_tables.py, revision 0004).
+The tables are created and upgraded by Alembic with the library's (library/job_tables.py, revision 0004);
+the heavy-work leases are assistant/jobs/heavy.py's.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from assistant.jobs.heavy import WORKER, pid_alive
 from library.db import Database
-from library.job_tables import FINISHED, Lease, Run, Schedule
+from library.job_tables import FINISHED, Run, Schedule
 from library.models import utcnow
 
-WORKER = f"{socket.gethostname()}:{os.getpid()}"
+__all__ = ["WORKER", "JobNotFound", "RunStore", "RunView"]
 
 
 class JobNotFound(LookupError):
@@ -166,39 +166,7 @@ class RunStore:
                                                     Run.worker.like(f"{host}:%"), Run.worker != WORKER)))
             for row in rows:
                 pid = int(row.worker.rsplit(":", 1)[1])
-                if not _alive(pid):
+                if not pid_alive(pid):
                     row.status, row.error, row.finished_at = "failed", "worker process ended mid-run", utcnow()
             return len(rows)
 
-    # -- leases -----------------------------------------------------------------------------------
-    def acquire(self, name: str, ttl_s: float, owner: str = WORKER) -> bool:
-        """Take (or renew) a lease; succeeds only if it is free, expired or already ours."""
-        now = utcnow()
-        until = now + timedelta(seconds=ttl_s)
-        try:
-            with self.db.session() as s:
-                res = s.execute(update(Lease).where(Lease.name == name, or_(Lease.owner == owner,
-                                                                             Lease.expires_at < now))
-                                .values(owner=owner, expires_at=until))
-                if getattr(res, "rowcount", 0):
-                    return True
-                if s.get(Lease, name) is not None:
-                    return False
-                s.add(Lease(name=name, owner=owner, expires_at=until))
-            return True
-        except IntegrityError:  # another process inserted it between our check and insert
-            return False
-
-    def release(self, name: str, owner: str = WORKER) -> None:
-        with self.db.session() as s:
-            s.execute(delete(Lease).where(Lease.name == name, Lease.owner == owner))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.agents.quality import check_file
 from assistant.graph.state import ChatState, Take
+from assistant.jobs import heavy
 from assistant.services import StudioServices
 from assistant.tools.common import ToolInputError, args_of, reply, track_ref
 from assistant.tools.context import with_focus
@@ -85,5 +86,6 @@ def _generate(state: ChatState, services: StudioServices, a: dict[str, Any]) -> 
         seed=a.get("seed"), variations=int(a.get("variations", 1)),
         time_signature=a.get("time_signature"), reference=reference,
         **{k: a[k] for k in _SLIDERS if a.get(k) is not None},
+        wait_s=heavy.CHAT_WAIT_S,  # a busy renderer gets a prompt answer naming it, not a silent wait
     )
     return result, _quality(services, result.takes, a)
