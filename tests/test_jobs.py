@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import soundfile as sf
 
 from assistant.jobs.context import JobError
 from assistant.jobs.phrases import When, parse_schedule
@@ -158,6 +159,24 @@ def test_pipeline_keeps_the_best_and_files_it(runtime, services):
     assert all(not t.favorite for t in everything if t.trashed)
     assert services.library.album("Night Shift").track_ids == [kept[0].id]
     assert f"kept #{kept[0].id}" in run.message and "MIDI" in run.message
+
+
+def test_pipeline_upscale_extra_files_a_48k_child_of_the_keeper(runtime, services):
+    args = {"generate": {"prompt": "chiptune boss", "duration_s": 2, "variations": 2, "seed": 9}, "keep": 1,
+            "album": "Hi-Res", "extras": ["upscale", "stems", "midi"]}
+    run = runtime.queue.wait(runtime.run_now("pipeline", args, "cli"))
+    assert run.status == "done", run.error
+    everything = services.tracks.list(TrackFilter(include_trashed=True))
+    (kept,) = [t for t in everything if t.favorite]
+    (child,) = [t for t in everything if t.operation == "upscale"]
+    assert (child.parent_id, child.sample_rate, child.trashed) == (kept.id, 48000, False)
+    audio, sr = sf.read(services.track_path(child), always_2d=True)
+    assert sr == 48000 and abs(audio.shape[0] / sr - kept.duration_s) < 0.01
+    assert {s.name for s in child.stems} == {s.name for s in kept.stems}  # re-rendered with its exact stems
+    assert sorted(run.takes) == sorted(t.id for t in everything) and len(everything) == 3
+    assert services.library.album("Hi-Res").track_ids == [kept.id, child.id]
+    assert f"#{kept.id} upscaled to 48000 Hz as #{child.id}" in run.message
+    assert f"#{kept.id} stems: " in run.message and "exact score" in run.message
 
 
 def test_take_scores_rank_problems_last():

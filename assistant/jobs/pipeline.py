@@ -1,6 +1,9 @@
 """The unattended pipeline: generate N takes -> score -> keep the best (favorite), trash the rest ->
 optional extras (MIDI, stems, upscale) -> file the keepers into an album. One library transaction
-for the verdict, so a failure leaves either no verdict or all of it."""
+for the verdict, so a failure leaves either no verdict or all of it.
+
+The extras are the same operations chat and REST run (ExportService.midi, EditService.separate and
+.upscale); an upscaled keeper is a new take linked to its parent, filed into the album beside it."""
 
 from __future__ import annotations
 
@@ -13,6 +16,9 @@ from assistant.services import StudioServices
 from library.edits import LibraryInputError
 from library.models import Track
 from library.service import BatchEdit
+from models.edit.audio import EditError
+from models.edit.base import BackendUnavailable
+from studios.base import StudioError
 
 EXTRAS = ("midi", "stems", "upscale")
 
@@ -35,20 +41,33 @@ def _check(args: dict[str, Any]) -> tuple[dict[str, Any], int, list[str], str | 
     return gen, keep, extras, str(album) if album else None
 
 
-def _extras(services: StudioServices, kept: list[Track], extras: list[str], rate: int | None) -> list[str]:
-    notes = []
+def _extras(services: StudioServices, kept: list[Track], extras: list[str],
+            rate: int | None) -> tuple[list[str], list[int]]:
+    """Run the asked extras on each kept take; returns notes for the summary and the new takes made."""
+    from assistant.edit_service import EditService
+    from assistant.export_service import ExportService
+
+    edit, export = EditService(services), ExportService(services)
+    notes: list[str] = []
+    made: list[int] = []
     for t in kept:
-        if "midi" in extras:
-            notes.append(f"#{t.id} MIDI {t.midi_path}" if t.midi_path else f"#{t.id} has no score to export")
-        if "stems" in extras:
-            notes.append(f"#{t.id} stems: {', '.join(s.name for s in t.stems) or 'none'}")
-        if "upscale" in extras:
-            upscale = getattr(services, "upscale", None)  # edit-ops service; absent in older builds
-            if upscale is None:
-                notes.append("upscale is not available in this build; the takes were kept at their rate")
-            else:
-                notes.append(f"#{t.id} upscaled: #{upscale(t.id, rate or 48000).id}")
-    return notes
+        for extra in [e for e in EXTRAS if e in extras]:
+            try:
+                if extra == "midi":
+                    midi = export.midi(t.id)
+                    notes.append(f"#{t.id} MIDI {midi.path.relative_to(services.store.root)} ({midi.notes})")
+                elif extra == "stems":
+                    out = edit.separate(t.id)
+                    if out.take.id != t.id:  # separated into a new take (a take with exact stems keeps them)
+                        made.append(out.take.id)
+                    notes.append(f"#{out.take.id} stems: {', '.join(out.stems)} ({out.backend})")
+                else:
+                    up = edit.upscale(t.id, int(rate or 48000))
+                    made.append(up.take.id)
+                    notes.append(f"#{t.id} upscaled to {up.take.sample_rate} Hz as #{up.take.id} ({up.backend})")
+            except (EditError, BackendUnavailable, StudioError) as err:
+                raise JobError(f"the {extra} extra failed for #{t.id}: {err} (the verdict is filed)") from err
+    return notes, made
 
 
 def run_pipeline(ctx: JobContext, args: dict[str, Any]) -> JobOutcome:
@@ -70,9 +89,13 @@ def run_pipeline(ctx: JobContext, args: dict[str, Any]) -> JobOutcome:
     except LibraryInputError as err:
         raise JobError(str(err)) from err
     kept = [services.tracks.get(i) for i in kept_ids]
-    notes = _extras(services, kept, extras, args.get("sample_rate"))
+    if extras:
+        ctx.progress("extras: " + ", ".join(extras), 0.85)
+    notes, made = _extras(services, kept, extras, args.get("sample_rate"))
+    if album and made:
+        services.library.add_to_album(album, made)  # e.g. the 48 kHz version beside its parent
     best = ranked[0]
     summary = (f"kept {', '.join(f'#{i}' for i in kept_ids)} (best {best.score:.2f}: {best.reasons}); "
                f"trashed {', '.join(f'#{i}' for i in trashed)}" + (f"; album {album!r}" if album else "")
                + (f"; {'; '.join(notes)}" if notes else ""))
-    return JobOutcome(summary, [t.id for t in result.takes])
+    return JobOutcome(summary, [t.id for t in result.takes] + made)
