@@ -8,13 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.jobs.context import JobError
 from assistant.jobs.phrases import When
 from assistant.jobs.queue import QueueFull, RetryPolicy
 from assistant.jobs.runtime import ScheduleView, runtime_for
-from assistant.jobs.store import JobNotFound, RunView
+from assistant.jobs.store import JobNotFound
 from assistant.services import StudioServices
 
 MAX_VOICE_BYTES = 20 * 1024 * 1024
@@ -37,6 +37,10 @@ class RunIn(BaseModel):
 
 
 class RunOut(BaseModel):
+    """A run as the queue records it (read from RunView's attributes)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     schedule_id: int | None
     kind: str
@@ -49,14 +53,12 @@ class RunOut(BaseModel):
     duration_s: float | None
     source: str
 
-    @classmethod
-    def of(cls, r: RunView) -> RunOut:
-        return cls(id=r.id, schedule_id=r.schedule_id, kind=r.kind, status=r.status, attempt=r.attempt,
-                   progress=r.progress, message=r.message, error=r.error, takes=r.takes, duration_s=r.duration_s,
-                   source=r.source)
-
 
 class ScheduleOut(BaseModel):
+    """A scheduled job with its next fire and last run (read from ScheduleView's attributes)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
     args: dict[str, Any]
@@ -65,11 +67,6 @@ class ScheduleOut(BaseModel):
     state: str
     next_run: datetime | None
     last_run: RunOut | None
-
-    @classmethod
-    def of(cls, s: ScheduleView) -> ScheduleOut:
-        return cls(id=s.id, kind=s.kind, args=s.args, trigger=s.trigger, description=s.description, state=s.state,
-                   next_run=s.next_run, last_run=RunOut.of(s.last_run) if s.last_run else None)
 
 
 class VoiceOut(BaseModel):
@@ -98,7 +95,7 @@ def build_jobs_router(services: StudioServices) -> APIRouter:
 
     @router.get("/jobs", response_model=list[ScheduleOut])
     def list_schedules(all: bool = False) -> list[ScheduleOut]:  # noqa: A002 (the query parameter's name)
-        return [ScheduleOut.of(s) for s in rt().schedules(all)]
+        return [ScheduleOut.model_validate(s) for s in rt().schedules(all)]
 
     @router.post("/jobs", response_model=ScheduleOut, status_code=201,
                  summary="Schedule in plain language (text) or by job + cron/at")
@@ -106,15 +103,15 @@ def build_jobs_router(services: StudioServices) -> APIRouter:
         policy = RetryPolicy(body.retries, body.retry_delay_s)
         with _http_errors():
             if body.text:
-                return ScheduleOut.of(rt().schedule_text(body.text, policy))
+                return ScheduleOut.model_validate(rt().schedule_text(body.text, policy))
             if not body.job or (body.cron is None) == (body.at is None):
                 raise JobError("give text, or job with exactly one of cron and at")
-            return ScheduleOut.of(rt().schedule(body.job, body.args, When(body.cron, body.at),
+            return ScheduleOut.model_validate(rt().schedule(body.job, body.args, When(body.cron, body.at),
                                                 f"{body.job} {body.cron or body.at}", policy))
 
     def change(action: Callable[[int], ScheduleView], schedule_id: int) -> ScheduleOut:
         with _http_errors():
-            return ScheduleOut.of(action(schedule_id))
+            return ScheduleOut.model_validate(action(schedule_id))
 
     @router.post("/jobs/{schedule_id}/pause", response_model=ScheduleOut)
     def pause(schedule_id: int) -> ScheduleOut:
@@ -130,23 +127,23 @@ def build_jobs_router(services: StudioServices) -> APIRouter:
 
     @router.get("/runs", response_model=list[RunOut])
     def list_runs(job: int | None = None, limit: int = Query(20, ge=1, le=500)) -> list[RunOut]:
-        return [RunOut.of(r) for r in rt().store.runs(job, limit)]
+        return [RunOut.model_validate(r) for r in rt().store.runs(job, limit)]
 
     @router.post("/runs", response_model=RunOut, status_code=202, summary="Queue a job now (poll GET /runs/{id})")
     def queue_run(body: RunIn) -> RunOut:
         with _http_errors():
             run_id = rt().run_now(body.kind, body.args, "rest", RetryPolicy(body.retries, 30.0))
-            return RunOut.of(rt().store.run(run_id))
+            return RunOut.model_validate(rt().store.run(run_id))
 
     @router.get("/runs/{run_id}", response_model=RunOut)
     def get_run(run_id: int) -> RunOut:
         with _http_errors():
-            return RunOut.of(rt().store.run(run_id))
+            return RunOut.model_validate(rt().store.run(run_id))
 
     @router.post("/runs/{run_id}/cancel", response_model=RunOut)
     def cancel_run(run_id: int) -> RunOut:
         with _http_errors():
-            return RunOut.of(rt().queue.cancel(run_id))
+            return RunOut.model_validate(rt().queue.cancel(run_id))
 
     @router.post("/voice", response_model=VoiceOut,
                  summary="A spoken command: audio file bytes, or raw int16 PCM with ?rate=24000")

@@ -36,6 +36,18 @@ def test_schedule_lifecycle_over_rest(client):
     assert client.post("/api/jobs", json={"text": "generate a song"}).status_code == 422
 
 
+def test_a_schedule_shows_its_last_run(client, services):
+    from assistant.jobs.runtime import runtime_for
+
+    job = client.post("/api/jobs", json={"job": "reindex", "cron": "0 3 * * *", "retries": 0}).json()
+    run_id = runtime_for(services).store.claim("reindex", {}, "scheduler", job["id"], f"{job['id']}@t#1")
+    (listed,) = client.get("/api/jobs").json()
+    assert listed["last_run"] == {"id": run_id, "schedule_id": job["id"], "kind": "reindex", "status": "queued",
+                                  "attempt": 1, "progress": 0.0, "message": "", "error": "", "takes": [],
+                                  "duration_s": None, "source": "scheduler"}
+    assert client.get(f"/api/runs?job={job['id']}").json() == [listed["last_run"]]
+
+
 def test_queue_a_run_and_poll_it(client):
     run = client.post("/api/runs", json={"kind": "generate", "args": {"prompt": "chiptune", "duration_s": 2}})
     assert run.status_code == 202
