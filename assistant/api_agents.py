@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from assistant.agents.prompt_agent import enhance
+from assistant.api_guard import GuardedRoute
 from assistant.graph.catalogue import StudioId
 from assistant.services import StudioServices
 from assistant.tools.agents import engine_or_none
@@ -24,7 +25,7 @@ class EnhanceOut(BaseModel):
 
 
 def build_agents_router(services: StudioServices) -> APIRouter:
-    router = APIRouter(prefix="/agents", tags=["agents"])
+    router = APIRouter(prefix="/agents", tags=["agents"], route_class=GuardedRoute)
 
     @router.post("/enhance-prompt", response_model=EnhanceOut)
     def enhance_prompt(body: EnhanceIn) -> EnhanceOut:

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from assistant.api import TrackOut
+from assistant.api_guard import GuardedRoute, RowId
 from assistant.services import StudioServices
 from library.repository import TrackNotFound
 from library.store import StorePathError
@@ -76,7 +77,7 @@ def build_edit_router(services: StudioServices) -> APIRouter:
     from assistant.edit_service import EditOutcome, EditService
     from assistant.export_service import ExportService
 
-    router = APIRouter(tags=["editing"])
+    router = APIRouter(tags=["editing"], route_class=GuardedRoute)
     edits, exports = EditService(services), ExportService(services)
 
     def out(o: EditOutcome) -> EditOut:
@@ -84,29 +85,29 @@ def build_edit_router(services: StudioServices) -> APIRouter:
                        quality=o.quality.summary() if o.quality else None)
 
     @router.post("/tracks/{track_id}/inpaint", response_model=EditOut)
-    def inpaint(track_id: int, body: InpaintIn) -> EditOut:
+    def inpaint(track_id: RowId, body: InpaintIn) -> EditOut:
         return _guard(lambda: out(edits.inpaint(track_id, body.start_s, body.end_s, body.prompt, body.snap,
                                                 body.backend)))
 
     @router.post("/tracks/{track_id}/extend", response_model=EditOut)
-    def extend(track_id: int, body: ExtendIn) -> EditOut:
+    def extend(track_id: RowId, body: ExtendIn) -> EditOut:
         return _guard(lambda: out(edits.extend(track_id, body.seconds, body.prompt, body.loop, body.backend)))
 
     @router.post("/tracks/{track_id}/upscale", response_model=EditOut)
-    def upscale(track_id: int, body: UpscaleIn) -> EditOut:
+    def upscale(track_id: RowId, body: UpscaleIn) -> EditOut:
         return _guard(lambda: out(edits.upscale(track_id, body.sample_rate, body.backend)))
 
     @router.post("/tracks/{track_id}/stems", response_model=EditOut)
-    def stems(track_id: int, body: StemsIn) -> EditOut:
+    def stems(track_id: RowId, body: StemsIn) -> EditOut:
         return _guard(lambda: out(edits.separate(track_id, body.stems, body.backend)))
 
     @router.get("/tracks/{track_id}/midi", summary="The take's MIDI (exact score or basic-pitch transcription)")
-    def midi(track_id: int) -> FileResponse:
+    def midi(track_id: RowId) -> FileResponse:
         o = _guard(lambda: exports.midi(track_id))
         return FileResponse(o.path, media_type="audio/midi", filename=f"track-{track_id}.mid")
 
     @router.post("/tracks/{track_id}/export", summary="A DAW project (dawproject, reaper) or a stems+MIDI zip")
-    def export(track_id: int, body: ExportIn) -> FileResponse:
+    def export(track_id: RowId, body: ExportIn) -> FileResponse:
         o = _guard(lambda: exports.daw(track_id, body.format))
         return FileResponse(o.path, media_type="application/zip", filename=o.path.name)
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, HTTPException, Query, Response
 from fastapi.responses import FileResponse
 
+from assistant.api_guard import GuardedRoute, RowId
 from assistant.library_schemas import (
     AlbumIn,
     AlbumOut,
@@ -21,6 +22,7 @@ from assistant.library_schemas import (
     CommentIn,
     CommentOut,
     FlagIn,
+    Id,
     ImportIn,
     ImportOut,
     IndexIn,
@@ -37,7 +39,7 @@ from assistant.library_schemas import (
 from assistant.services import StudioServices
 from library.importer import ImportReport
 from library.jobs import JobNotFound
-from library.repository import FilterError, TrackFilter, TrackNotFound
+from library.repository import MAX_ID, FilterError, TrackFilter, TrackNotFound
 from library.search import SimilarQuery
 from library.service import AlbumNotFound, BatchEdit, LibraryInputError
 from library.store import StorePathError
@@ -72,11 +74,11 @@ def _track_routes(router: APIRouter, services: StudioServices) -> None:
     def list_tracks(response: Response, studio: str | None = None, favorites: bool = False,
                     hide_disliked: bool = False, trashed: bool = Query(False, description="show the trash"),
                     q: str | None = Query(None, max_length=200, description="words in title/prompt/notes"),
-                    album: int | None = None, tag: str | None = None, key: str | None = None,
+                    album: int | None = Query(None, ge=1, le=MAX_ID), tag: str | None = None, key: str | None = None,
                     mood: str | None = None, bpm_min: float | None = None, bpm_max: float | None = None,
                     operation: str | None = None, sort: SortName = "created",
                     order: str = Query("desc", pattern="^(asc|desc)$"), limit: int = Query(50, ge=1, le=500),
-                    offset: int = Query(0, ge=0)) -> list[TrackOut]:
+                    offset: int = Query(0, ge=0, le=MAX_ID)) -> list[TrackOut]:
         flt = TrackFilter(studio=studio, favorites=favorites, hide_disliked=hide_disliked, trashed_only=trashed,
                           text=q, album_id=album, tag=tag, key=key, mood=mood, bpm_min=bpm_min,
                           bpm_max=bpm_max, operation=operation, sort=sort, descending=order == "desc",
@@ -96,23 +98,23 @@ def _track_routes(router: APIRouter, services: StudioServices) -> None:
         return _import_out(_call(lambda: lib.import_sidecars(Path(body.folder))))
 
     @router.get("/library/tracks/{track_id}", response_model=TrackOut)
-    def get_track(track_id: int) -> TrackOut:
+    def get_track(track_id: RowId) -> TrackOut:
         return TrackOut.of(_call(lambda: lib.get(track_id)))
 
     @router.patch("/library/tracks/{track_id}", response_model=TrackOut, summary="Edit fields and tags")
-    def patch_track(track_id: int, body: TrackPatch) -> TrackOut:
+    def patch_track(track_id: RowId, body: TrackPatch) -> TrackOut:
         return TrackOut.of(_call(lambda: lib.update(track_id, body.model_dump(exclude_unset=True))))
 
     @router.delete("/library/tracks/{track_id}", status_code=204,
                    summary="Move to the trash; with permanent=true, delete a track that is already in the trash")
-    def delete_track(track_id: int, permanent: bool = False) -> Response:
+    def delete_track(track_id: RowId, permanent: bool = False) -> Response:
         _call(lambda: lib.delete(track_id) if permanent else lib.trash([track_id]))
         return Response(status_code=204)
 
     def flag(name: str, action: Callable[[list[int], bool], Any], summary: str) -> None:
         @router.post(f"/library/tracks/{{track_id}}/{name}", response_model=TrackOut, summary=summary,
                      operation_id=f"track_{name}")
-        def set_flag(track_id: int, body: FlagIn | None = None) -> TrackOut:
+        def set_flag(track_id: RowId, body: FlagIn | None = None) -> TrackOut:
             _call(lambda: action([track_id], body.on if body else True))
             return TrackOut.of(_call(lambda: lib.get(track_id)))
 
@@ -122,17 +124,17 @@ def _track_routes(router: APIRouter, services: StudioServices) -> None:
     flag("restore", lambda ids, _on: lib.restore(ids), "Bring back from the trash")
 
     @router.post("/library/trash/empty", response_model=list[int], summary="Delete trashed tracks for good")
-    def empty_trash(track_ids: list[int] | None = None) -> list[int]:
+    def empty_trash(track_ids: list[Id] | None = None) -> list[int]:
         return _call(lambda: lib.empty_trash(track_ids))
 
     @router.get("/library/tracks/{track_id}/lineage", response_model=list[TrackOut],
                 summary="The takes that led to this one, the original first")
-    def lineage(track_id: int) -> list[TrackOut]:
+    def lineage(track_id: RowId) -> list[TrackOut]:
         return [TrackOut.of(t) for t in _call(lambda: lib.lineage(track_id))]
 
     @router.get("/library/tracks/{track_id}/audio",
                 summary="Download or stream a track (HTTP range requests supported)")
-    def track_audio(track_id: int) -> FileResponse:
+    def track_audio(track_id: RowId) -> FileResponse:
         track = _call(lambda: lib.get(track_id))
         path = _call(lambda: services.track_path(track))
         if not path.exists():
@@ -141,12 +143,12 @@ def _track_routes(router: APIRouter, services: StudioServices) -> None:
         return FileResponse(path, media_type=media, filename=f"track-{track_id}{path.suffix}")
 
     @router.get("/library/tracks/{track_id}/comments", response_model=list[CommentOut])
-    def comments(track_id: int) -> list[CommentOut]:
+    def comments(track_id: RowId) -> list[CommentOut]:
         return [CommentOut(id=c.id, track_id=c.track_id, at_s=c.at_s, text=c.text, created_at=c.created_at)
                 for c in _call(lambda: lib.comments(track_id))]
 
     @router.post("/library/tracks/{track_id}/comments", response_model=CommentOut, status_code=201)
-    def add_comment(track_id: int, body: CommentIn) -> CommentOut:
+    def add_comment(track_id: RowId, body: CommentIn) -> CommentOut:
         c = _call(lambda: lib.comment(track_id, body.at_s, body.text))
         return CommentOut(id=c.id, track_id=c.track_id, at_s=c.at_s, text=c.text, created_at=c.created_at)
 
@@ -169,25 +171,25 @@ def _album_routes(router: APIRouter, services: StudioServices) -> None:
         return AlbumOut.of(_call(lambda: lib.create_album(body.name, body.description)))
 
     @router.get("/library/albums/{album_id}", response_model=AlbumOut)
-    def album(album_id: int) -> AlbumOut:
+    def album(album_id: RowId) -> AlbumOut:
         return AlbumOut.of(_call(lambda: lib.album(album_id)))
 
     @router.delete("/library/albums/{album_id}", status_code=204, summary="Delete the album (tracks stay)")
-    def delete_album(album_id: int) -> Response:
+    def delete_album(album_id: RowId) -> Response:
         _call(lambda: lib.delete_album(album_id))
         return Response(status_code=204)
 
     @router.post("/library/albums/{album_id}/tracks", response_model=AlbumOut,
                  summary="Add tracks at a position (tracks already on the album move there)")
-    def add_tracks(album_id: int, body: MembershipIn) -> AlbumOut:
+    def add_tracks(album_id: RowId, body: MembershipIn) -> AlbumOut:
         return AlbumOut.of(_call(lambda: lib.add_to_album(album_id, body.track_ids, body.position)))
 
     @router.delete("/library/albums/{album_id}/tracks/{track_id}", response_model=AlbumOut)
-    def remove_track(album_id: int, track_id: int) -> AlbumOut:
+    def remove_track(album_id: RowId, track_id: RowId) -> AlbumOut:
         return AlbumOut.of(_call(lambda: lib.remove_from_album(album_id, [track_id])))
 
     @router.put("/library/albums/{album_id}/order", response_model=AlbumOut, summary="Set the running order")
-    def reorder(album_id: int, body: OrderIn) -> AlbumOut:
+    def reorder(album_id: RowId, body: OrderIn) -> AlbumOut:
         return AlbumOut.of(_call(lambda: lib.reorder_album(album_id, body.track_ids)))
 
 
@@ -207,12 +209,12 @@ def _rag_routes(router: APIRouter, services: StudioServices) -> None:
         return JobOut(**_call(lambda: search.start_reindex(full=bool(body and body.full))).__dict__)
 
     @router.get("/rag/index/{job_id}", response_model=JobOut, tags=["rag"])
-    def reindex_status(job_id: int) -> JobOut:
+    def reindex_status(job_id: RowId) -> JobOut:
         return JobOut(**_call(lambda: search.jobs.get(job_id)).__dict__)
 
 
 def build_library_router(services: StudioServices) -> APIRouter:
-    router = APIRouter(tags=["library"])  # included under /api by assistant.api.build_router
+    router = APIRouter(tags=["library"], route_class=GuardedRoute)  # under /api (assistant.api.build_router)
     _track_routes(router, services)
     _album_routes(router, services)
     _rag_routes(router, services)

@@ -13,9 +13,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
+from assistant.api_guard import GuardedRoute
 from assistant.library_schemas import TrackOut
 from assistant.neural_service import MAX_CONTINUE_S, NeuralResult, neural_for
 from assistant.services import StudioServices
+from library.repository import MAX_ID
 from models.musicgen.errors import BackendUnavailable, MusicGenError, WeightsMissing
 from studios.base import StudioError
 
@@ -32,13 +34,13 @@ class Sliders(BaseModel):
 
 
 class ContinueIn(Sliders):
-    track_id: int = Field(..., ge=1)
+    track_id: int = Field(..., ge=1, le=MAX_ID)
     seconds: float = Field(10.0, ge=0.5, le=MAX_CONTINUE_S)
     prompt: str | None = Field(None, max_length=2000)
 
 
 class RerenderIn(Sliders):
-    track_id: int = Field(..., ge=1)
+    track_id: int = Field(..., ge=1, le=MAX_ID)
     prompt: str | None = Field(None, max_length=2000)
 
 
@@ -75,7 +77,7 @@ def generate_out(services: StudioServices, body: Any) -> NeuralResult:
 
 
 def build_neural_router(services: StudioServices) -> APIRouter:
-    router = APIRouter(prefix="/neural", tags=["musicgen"])
+    router = APIRouter(prefix="/neural", tags=["musicgen"], route_class=GuardedRoute)
 
     @router.post("/continue", response_model=NeuralOut)
     def continue_track(body: ContinueIn) -> NeuralOut:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import inspect as sa_inspect
 
 from library.models import Track
+from library.repository import MAX_ID
 from library.search import Match
 from library.service import BATCH_ACTIONS, AlbumView
 
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # a row id; past 64 bits the database driver would overflow (a 500)
 SortName = Literal["created", "updated", "title", "bpm", "rating", "plays", "duration", "id", "position"]
 
 
@@ -106,18 +108,18 @@ class AlbumOut(BaseModel):
 
 
 class MembershipIn(BaseModel):
-    track_ids: list[int] = Field(..., min_length=1, max_length=10_000)
+    track_ids: list[Id] = Field(..., min_length=1, max_length=10_000)
     position: int | None = Field(None, ge=0, description="insert here (0 = first); default: at the end")
 
 
 class OrderIn(BaseModel):
-    track_ids: list[int] = Field(..., description="every track of the album, in the new order")
+    track_ids: list[Id] = Field(..., max_length=10_000, description="every track of the album, in the new order")
 
 
 class BatchIn(BaseModel):
-    track_ids: list[int] = Field(..., min_length=1, max_length=10_000)
+    track_ids: list[Id] = Field(..., min_length=1, max_length=10_000)
     action: str = Field(..., examples=list(BATCH_ACTIONS), description=" | ".join(BATCH_ACTIONS))
-    album: int | str | None = Field(None, description="album id or name, for the album actions")
+    album: Id | str | None = Field(None, description="album id or name, for the album actions")
     tags: list[str] = Field(default_factory=list, description="for tag / untag")
 
 
@@ -143,10 +145,10 @@ class ImportOut(BaseModel):
 
 class SimilarIn(BaseModel):
     query: str | None = Field(None, max_length=2000, examples=["dark synthwave with arpeggios"])
-    track_id: int | None = Field(None, description="find tracks that sound like this one")
+    track_id: Id | None = Field(None, description="find tracks that sound like this one")
     k: int = Field(5, ge=1, le=50)
     studio: str | None = None
-    album: int | str | None = None
+    album: Id | str | None = None
     include_trashed: bool = False
 
 

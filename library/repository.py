@@ -15,6 +15,12 @@ SORTS = {
     "rating": Track.rating, "plays": Track.play_count, "duration": Track.duration_s, "id": Track.id,
 }
 MAX_PAGE = 1000
+MAX_ID = 2**63 - 1  # the largest id SQLite (and PostgreSQL's bigint) stores; a bigger one overflows the driver
+
+
+def out_of_range(value: object) -> bool:
+    """True for a whole number no row id can be (0, negative, past 64 bits): a missing row, said before any SQL."""
+    return isinstance(value, int) and not 1 <= value <= MAX_ID
 
 
 class TrackNotFound(LookupError):
@@ -53,8 +59,14 @@ class TrackFilter:
             raise FilterError(f"unknown sort {self.sort!r}: use one of {', '.join([*SORTS, 'position'])}")
         if self.sort == "position" and self.album_id is None:
             raise FilterError("sort 'position' needs an album")
-        if not 1 <= self.limit <= MAX_PAGE or self.offset < 0:
-            raise FilterError(f"limit must be 1..{MAX_PAGE} and offset ≥ 0")
+        if not 1 <= self.limit <= MAX_PAGE or not 0 <= self.offset <= MAX_ID:
+            raise FilterError(f"limit must be 1..{MAX_PAGE} and offset 0..{MAX_ID}")
+        if self.album_id is not None and out_of_range(self.album_id):
+            raise FilterError(f"album id must be 1..{MAX_ID}")
+        for name in ("bpm_min", "bpm_max"):
+            value = getattr(self, name)
+            if value is not None and value != value:  # NaN compares false with everything: name it instead
+                raise FilterError(f"{name} must be a number of BPM")
         return self
 
 
@@ -109,6 +121,8 @@ class TrackRepository:
         return track
 
     def get(self, track_id: int) -> Track:
+        if out_of_range(track_id):
+            raise TrackNotFound(track_id)
         with self.db.session() as s:
             track = s.get(Track, track_id, options=[selectinload(Track.stems), selectinload(Track.tags),
                                                     selectinload(Track.comments)])

@@ -19,7 +19,7 @@ from library.db import Database
 from library.edits import AlbumNotFound, LibraryInputError
 from library.importer import Importer, ImportReport
 from library.models import Album, Comment, Track, utcnow
-from library.repository import TrackFilter, TrackNotFound, TrackRepository
+from library.repository import TrackFilter, TrackNotFound, TrackRepository, out_of_range
 from library.sidecars import migrate_sidecars
 from library.store import AudioStore
 
@@ -72,6 +72,22 @@ def check_patch(changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+def checked_ids(ids: Sequence[int]) -> list[int]:
+    """ids as given; an id no row can have (0, negative, past 64 bits) is a missing track, said before any SQL
+    (the database driver would overflow on it)."""
+    ids = list(ids)
+    for i in ids:
+        if out_of_range(i):
+            raise TrackNotFound(i)
+    return ids
+
+
+def checked_album(ref: int | str) -> int | str:
+    if out_of_range(ref):
+        raise AlbumNotFound(ref)
+    return ref
+
+
 class LibraryService:
     def __init__(self, db: Database, store: AudioStore) -> None:
         self.db = db
@@ -98,6 +114,7 @@ class LibraryService:
         return chain
 
     def children(self, track_id: int) -> list[Track]:
+        checked_ids([track_id])
         q = select(Track).where(Track.parent_id == track_id).order_by(Track.created_at)
         return list(self._tx(lambda s: s.scalars(q).all()))
 
@@ -113,6 +130,7 @@ class LibraryService:
     # -- one track ----------------------------------------------------------------------------------
     def update(self, track_id: int, changes: dict[str, Any]) -> Track:
         changes = check_patch(dict(changes))
+        checked_ids([track_id])
 
         def work(s: Session) -> None:
             track = s.get(Track, track_id)
@@ -130,6 +148,8 @@ class LibraryService:
         return self.get(track_id)
 
     def played(self, track_id: int) -> None:
+        checked_ids([track_id])
+
         def work(s: Session) -> None:
             track = s.get(Track, track_id)
             if track is None:
@@ -139,6 +159,7 @@ class LibraryService:
         self._tx(work)
 
     def comment(self, track_id: int, at_s: float, text: str) -> Comment:
+        checked_ids([track_id])
         return self._tx(lambda s: edits.add_comment(s, track_id, at_s, text))
 
     def comments(self, track_id: int) -> list[Comment]:
@@ -174,6 +195,7 @@ class LibraryService:
     def _step(self, s: Session, step: BatchEdit) -> list[int]:
         if len(step.track_ids) > MAX_BATCH:
             raise LibraryInputError(f"at most {MAX_BATCH} tracks per batch")
+        checked_ids(step.track_ids)
         flags: dict[str, dict[str, Any]] = {
             "favorite": {"favorite": True}, "unfavorite": {"favorite": False},
             "dislike": {"disliked": True, "favorite": False}, "undislike": {"disliked": False},
@@ -189,7 +211,7 @@ class LibraryService:
         if step.action in ("add_to_album", "remove_from_album"):
             if step.album is None:
                 raise LibraryInputError(f"{step.action} needs an album (name or id)")
-            album = edits.find_album(s, step.album)
+            album = edits.find_album(s, checked_album(step.album))
             if step.action == "add_to_album":
                 return edits.add_to_album(s, album, step.track_ids)
             return edits.remove_from_album(s, album, step.track_ids)
@@ -200,7 +222,7 @@ class LibraryService:
         """Delete trashed tracks for good (rows and files). Only tracks already in the trash qualify."""
         q = select(Track).where(Track.trashed_at.is_not(None))
         if ids is not None:
-            q = q.where(Track.id.in_(list(ids)))
+            q = q.where(Track.id.in_(checked_ids(ids)))
 
         def work(s: Session) -> list[tuple[int, str]]:
             doomed = list(s.scalars(q.options(selectinload(Track.stems))))
@@ -233,35 +255,35 @@ class LibraryService:
         return self._tx(lambda s: [_view(a) for a in s.scalars(q)])
 
     def album(self, ref: int | str) -> AlbumView:
-        return self._tx(lambda s: _view(edits.find_album(s, ref)))
+        return self._tx(lambda s: _view(edits.find_album(s, checked_album(ref))))
 
     def add_to_album(self, ref: int | str, ids: Sequence[int], position: int | None = None) -> AlbumView:
         def work(s: Session) -> AlbumView:
-            album = edits.find_album(s, ref)
-            edits.add_to_album(s, album, ids, position)
+            album = edits.find_album(s, checked_album(ref))
+            edits.add_to_album(s, album, checked_ids(ids), position)
             return _view(album)
 
         return self._tx(work)
 
     def remove_from_album(self, ref: int | str, ids: Sequence[int]) -> AlbumView:
         def work(s: Session) -> AlbumView:
-            album = edits.find_album(s, ref)
-            edits.remove_from_album(s, album, ids)
+            album = edits.find_album(s, checked_album(ref))
+            edits.remove_from_album(s, album, checked_ids(ids))
             return _view(album)
 
         return self._tx(work)
 
     def reorder_album(self, ref: int | str, ids: Sequence[int]) -> AlbumView:
         def work(s: Session) -> AlbumView:
-            album = edits.find_album(s, ref)
-            edits.reorder_album(album, ids)
+            album = edits.find_album(s, checked_album(ref))
+            edits.reorder_album(album, checked_ids(ids))
             return _view(album)
 
         return self._tx(work)
 
     def delete_album(self, ref: int | str) -> None:
         """Removes the album only; its tracks stay in the library."""
-        self._tx(lambda s: s.delete(edits.find_album(s, ref)))
+        self._tx(lambda s: s.delete(edits.find_album(s, checked_album(ref))))
 
 
 __all__ = ["LibraryService", "BatchEdit", "AlbumView", "Page", "LibraryInputError", "AlbumNotFound",
