@@ -1,0 +1,90 @@
+"""A studio process for the crash tests to kill -9: it does real work and, at a chosen point, says so and
+waits to be killed there (a file write half done, or a take's row inserted but not yet committed).
+
+    python -m tests.hardening.crash_child DATA_DIR MODE READY_FILE [ARG]
+
+MODE: generate_write | job_flush | import_write | import_flush | inpaint_flush | loop.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from library.models import Track
+from library.store import AudioStore
+
+
+def main() -> None:
+    data_dir, mode, ready_file = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    arg = sys.argv[4] if len(sys.argv) > 4 else ""
+
+    def ready(**info: Any) -> None:
+        tmp = ready_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(info))
+        tmp.replace(ready_file)
+
+    def hold(**info: Any) -> None:
+        ready(**info)
+        time.sleep(600)  # the test kills us here
+
+    if mode.endswith("_write"):  # stop inside the Nth file write: its temp file is on disk, renamed never
+        nth = 2 if mode == "generate_write" else 1
+        calls = [0]
+        original = AudioStore._atomic
+
+        def atomic(self: AudioStore, rel: str, write: Any) -> str:
+            calls[0] += 1
+            if calls[0] != nth:
+                return original(self, rel, write)
+
+            def paused(tmp: str) -> None:
+                write(tmp)
+                hold(writing=rel, temp=tmp)
+
+            return original(self, rel, paused)
+
+        AudioStore._atomic = atomic  # type: ignore[method-assign]
+    if mode.endswith("_flush"):  # stop inside the transaction that files the take: row inserted, not committed
+
+        @event.listens_for(Session, "after_flush")
+        def flushed(session: Session, _ctx: Any) -> None:
+            new = [o for o in session.new if isinstance(o, Track)]
+            if new:
+                hold(filing=new[0].file_path)
+
+    from assistant.services import StudioServices
+    from assistant.settings import StudioSettings
+
+    services = StudioServices(StudioSettings(data_dir=data_dir))
+    if mode == "generate_write":
+        services.generate("chiptune crash test", duration_s=3.0, seed=1)
+    elif mode == "job_flush":
+        from assistant.jobs.runtime import runtime_for
+
+        rt = runtime_for(services)
+        rt.run_now("generate", {"prompt": "chiptune crash job", "duration_s": 3.0, "seed": 2}, "cli")
+        time.sleep(600)
+    elif mode.startswith("import"):
+        services.library.import_paths([Path(arg)])
+    elif mode == "inpaint_flush":
+        from assistant.edit_service import EditService
+
+        EditService(services).inpaint(int(arg), 0.5, 1.5)
+    elif mode == "loop":
+        n = 0
+        while True:
+            services.generate("chiptune crash loop", duration_s=2.0, seed=n)
+            n += 1
+            ready(takes=n)
+    raise SystemExit(f"{mode}: finished without reaching its stop point")
+
+
+if __name__ == "__main__":
+    main()
