@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
+from assistant.api_auth import api_guard
 from assistant.api_library import build_library_router
 from assistant.jobs.heavy import HeavyBusy
 from assistant.library_schemas import TrackOut, audio_url  # noqa: F401 (audio_url: re-exported for the UI)
 from assistant.services import StudioServices
+from library.recovery import recover
 from studios.base import MAX_DURATION_S, MAX_VARIATIONS, StudioError
 
 
@@ -51,7 +53,10 @@ class GenerateOut(BaseModel):
 
 
 def build_router(services: StudioServices) -> APIRouter:
-    router = APIRouter(prefix="/api")
+    # Left-overs of a crashed process (unfiled takes, temp files) go before the API serves anything.
+    recover(services.db, services.store, check_db=False)
+    # Every route needs the token when a login is configured (assistant/api_auth.py).
+    router = APIRouter(prefix="/api", dependencies=[Depends(api_guard(services.settings))])
 
     # Library and similar-track routes (tracks, albums, comments, batch, audio with ranges, /api/rag).
     router.include_router(build_library_router(services))
