@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
 from assistant.api_auth import api_guard
+from assistant.api_guard import GuardedRoute
 from assistant.api_library import build_library_router
 from assistant.jobs.heavy import HeavyBusy
 from assistant.library_schemas import TrackOut, audio_url  # noqa: F401 (audio_url: re-exported for the UI)
@@ -56,7 +57,8 @@ def build_router(services: StudioServices) -> APIRouter:
     # Left-overs of a crashed process (unfiled takes, temp files) go before the API serves anything.
     recover(services.db, services.store, check_db=False)
     # Every route needs the token when a login is configured (assistant/api_auth.py).
-    router = APIRouter(prefix="/api", dependencies=[Depends(api_guard(services.settings))])
+    # GuardedRoute: body-size limit and 422s that always serialise (assistant/api_guard.py).
+    router = APIRouter(prefix="/api", dependencies=[Depends(api_guard(services.settings))], route_class=GuardedRoute)
 
     # Library and similar-track routes (tracks, albums, comments, batch, audio with ranges, /api/rag).
     router.include_router(build_library_router(services))
