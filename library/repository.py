@@ -91,8 +91,9 @@ def filtered(q: Select, flt: TrackFilter) -> Select:
     if flt.bpm_max is not None:
         q = q.where(Track.bpm <= flt.bpm_max)
     if flt.text:
-        like = f"%{flt.text.strip()}%"
-        q = q.where(or_(Track.title.ilike(like), Track.prompt.ilike(like), Track.description.ilike(like)))
+        # The words are literal: "100%" or "my_take" must not act as LIKE wildcards (a lone "%" matched everything).
+        like = "%" + flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = q.where(or_(*(col.ilike(like, escape="\\") for col in (Track.title, Track.prompt, Track.description))))
     if flt.tag:
         q = q.where(Track.tags.any(Tag.name == flt.tag.strip().lower()))
     if flt.album_id is not None:

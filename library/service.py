@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from library import edits
@@ -82,10 +82,18 @@ def checked_ids(ids: Sequence[int]) -> list[int]:
     return ids
 
 
-def checked_album(ref: int | str) -> int | str:
+def find_album(s: Session, ref: int | str) -> Album:
+    """edits.find_album, minus the refs it would crash on: an id past 64 bits (the driver overflows) and a name
+    of digits int() cannot read, such as "²" (looked up as a name only)."""
     if out_of_range(ref):
         raise AlbumNotFound(ref)
-    return ref
+    if isinstance(ref, str) and ref.strip().isdigit():
+        named = s.scalar(select(Album).where(func.lower(Album.name) == ref.strip().lower()))
+        if named is not None:
+            return named
+        if not ref.strip().isdecimal() or out_of_range(int(ref)):
+            raise AlbumNotFound(ref)
+    return edits.find_album(s, ref)
 
 
 class LibraryService:
@@ -211,7 +219,7 @@ class LibraryService:
         if step.action in ("add_to_album", "remove_from_album"):
             if step.album is None:
                 raise LibraryInputError(f"{step.action} needs an album (name or id)")
-            album = edits.find_album(s, checked_album(step.album))
+            album = find_album(s, step.album)
             if step.action == "add_to_album":
                 return edits.add_to_album(s, album, step.track_ids)
             return edits.remove_from_album(s, album, step.track_ids)
@@ -255,11 +263,11 @@ class LibraryService:
         return self._tx(lambda s: [_view(a) for a in s.scalars(q)])
 
     def album(self, ref: int | str) -> AlbumView:
-        return self._tx(lambda s: _view(edits.find_album(s, checked_album(ref))))
+        return self._tx(lambda s: _view(find_album(s, ref)))
 
     def add_to_album(self, ref: int | str, ids: Sequence[int], position: int | None = None) -> AlbumView:
         def work(s: Session) -> AlbumView:
-            album = edits.find_album(s, checked_album(ref))
+            album = find_album(s, ref)
             edits.add_to_album(s, album, checked_ids(ids), position)
             return _view(album)
 
@@ -267,7 +275,7 @@ class LibraryService:
 
     def remove_from_album(self, ref: int | str, ids: Sequence[int]) -> AlbumView:
         def work(s: Session) -> AlbumView:
-            album = edits.find_album(s, checked_album(ref))
+            album = find_album(s, ref)
             edits.remove_from_album(s, album, checked_ids(ids))
             return _view(album)
 
@@ -275,7 +283,7 @@ class LibraryService:
 
     def reorder_album(self, ref: int | str, ids: Sequence[int]) -> AlbumView:
         def work(s: Session) -> AlbumView:
-            album = edits.find_album(s, checked_album(ref))
+            album = find_album(s, ref)
             edits.reorder_album(album, checked_ids(ids))
             return _view(album)
 
@@ -283,7 +291,7 @@ class LibraryService:
 
     def delete_album(self, ref: int | str) -> None:
         """Removes the album only; its tracks stay in the library."""
-        self._tx(lambda s: s.delete(edits.find_album(s, checked_album(ref))))
+        self._tx(lambda s: s.delete(find_album(s, ref)))
 
 
 __all__ = ["LibraryService", "BatchEdit", "AlbumView", "Page", "LibraryInputError", "AlbumNotFound",

@@ -48,7 +48,7 @@ def make_hostile(root: Path) -> Hostile:
     services = StudioServices(StudioSettings(data_dir=data_dir))
     ids = [add_with_audio(services, groove(120, (261.6, 329.6, 392.0), seconds=8.0), title=f"Seed {i}",
                           duration_s=8.0).id for i in (1, 2)]
-    album = services.library.create_album("Seed album")
+    album = services.library.create_album("Seeds")
     services.library.add_to_album(album.id, ids)
     services.library.comment(ids[0], 1.0, "a seed comment")
     return Hostile(root, data_dir, corpus, services, ids, album.id)

@@ -33,8 +33,6 @@ _GUARD = ("use assistant.api_guard.GuardedRoute as the route_class of {where} (N
 _IDS = ("{where}: type the id path/query parameters as assistant.api_guard.RowId / Query(ge=1, le=MAX_ID) (an id past "
         "64 bits overflows the SQLite driver, a 500)")
 KNOWN_BUGS: dict[str, str] = {
-    **{f"POST /api/generate {k}-numbers": _GUARD.format(where="assistant/api.py build_router's APIRouter")
-       for k in ("nan", "infinity")},
     **{f"POST /api/{p} {k}-numbers": _GUARD.format(where="assistant/api_jobs.py's APIRouter (subclass it with "
                                                          "body_limit = MAX_VOICE_BYTES for /voice)")
        for p in ("jobs", "runs") for k in ("nan", "infinity")},
