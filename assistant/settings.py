@@ -11,7 +11,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -121,6 +121,19 @@ class StudioSettings(BaseSettings):
             d.mkdir(parents=True, exist_ok=True)
 
 
+def settings_problem(err: ValidationError) -> str:
+    """A settings error as one line per problem, naming the STUDIO_* variable (no pydantic traceback)."""
+    lines = []
+    for e in err.errors():
+        name = ".".join(str(x) for x in e["loc"])
+        msg = str(e["msg"]).removeprefix("Value error, ")
+        lines.append(f"STUDIO_{name.upper()}: {msg}" if name else msg)
+    return "studio settings: " + "; ".join(lines)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> StudioSettings:
-    return StudioSettings()
+    try:
+        return StudioSettings()
+    except ValidationError as err:  # a bad STUDIO_* variable, .env or studio.toml: say which, then stop
+        raise SystemExit(settings_problem(err)) from None
