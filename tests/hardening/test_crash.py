@@ -125,9 +125,13 @@ def test_kill_inside_the_filing_transaction_of_a_queued_generate(studio):
     assert info["filing"].endswith("mix.wav")  # its files were complete, its row inserted, not committed
     services = restart(data_dir)
     assert_consistent(services, rows_before=before)
-    runs = runtime_for(services).store.runs(limit=1)
-    assert runs[0].kind == "generate" and runs[0].status == "failed", runs
-    assert "ended" in runs[0].error
+    running, waiting = sorted(runtime_for(services).store.runs(limit=2), key=lambda r: r.id)
+    assert running.kind == "generate" and running.status == "failed", running
+    assert "ended" in running.error
+    if waiting.status == "queued":  # never started, so it has no worker pid to judge by
+        pytest.xfail("assistant/jobs/store.py fail_orphans: a run queued by a process that died stays 'queued' "
+                     "forever (claim() records no worker); record the claiming process and fail those too")
+    assert waiting.status in ("failed", "cancelled"), waiting
 
 
 def test_kill_during_import_copy_and_inside_its_transaction(studio, tmp_path: Path):
