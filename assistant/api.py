@@ -14,6 +14,7 @@ from assistant.api_auth import api_guard
 from assistant.api_guard import GuardedRoute
 from assistant.api_library import build_library_router
 from assistant.jobs.heavy import HeavyBusy
+from assistant.jobs.store import RunStore
 from assistant.library_schemas import TrackOut, audio_url  # noqa: F401 (audio_url: re-exported for the UI)
 from assistant.services import StudioServices
 from library.recovery import recover
@@ -56,6 +57,7 @@ class GenerateOut(BaseModel):
 def build_router(services: StudioServices) -> APIRouter:
     # Left-overs of a crashed process (unfiled takes, temp files) go before the API serves anything.
     recover(services.db, services.store, check_db=False)
+    RunStore(services.db).fail_orphans()  # and runs a dead process left 'running' are marked failed
     # Every route needs the token when a login is configured (assistant/api_auth.py).
     # GuardedRoute: body-size limit and 422s that always serialise (assistant/api_guard.py).
     router = APIRouter(prefix="/api", dependencies=[Depends(api_guard(services.settings))], route_class=GuardedRoute)

@@ -124,6 +124,9 @@ def test_kill_inside_the_filing_transaction_of_a_queued_generate(studio):
     info = run_child(data_dir, "job_flush")
     assert info["filing"].endswith("mix.wav")  # its files were complete, its row inserted, not committed
     services = restart(data_dir)
+    with sqlite3.connect(data_dir / "library.sqlite") as conn:  # marked by the restart itself, before any job call
+        statuses = [r[0] for r in conn.execute("SELECT status FROM job_runs ORDER BY id")]
+    assert statuses[0] == "failed", statuses
     assert_consistent(services, rows_before=before)
     running, waiting = sorted(runtime_for(services).store.runs(limit=2), key=lambda r: r.id)
     assert running.kind == "generate" and running.status == "failed", running
