@@ -167,3 +167,22 @@ def test_voice_upload_is_size_limited(data_dir: Path):
     r = client.post("/api/voice", content=b"\0" * (21 * 2**20), headers={**AUTH, "Content-Type": "audio/wav"})
     assert r.status_code == 413 and "MB" in r.json()["detail"]
     assert client.post("/api/voice", content=b"\0" * 100).status_code == 401
+
+
+def test_a_logged_in_chat_browser_gets_track_audio_by_its_session_cookie(data_dir: Path, monkeypatch):
+    """Inside the chat server the players' <audio> URLs carry no header: Chainlit's signed login cookie counts,
+    a cookie signed with another secret does not."""
+    monkeypatch.setenv("CHAINLIT_AUTH_SECRET", "s" * 48)
+    from chainlit.auth.jwt import create_jwt
+    from chainlit.user import User
+
+    client, services = client_for(data_dir, ui_password="open sesame")
+    tid = add_with_audio(services).id
+    good = create_jwt(User(identifier="studio"))
+    client.cookies.set("access_token", good)
+    assert client.get(f"/api/library/tracks/{tid}/audio").status_code == 200
+    monkeypatch.setenv("CHAINLIT_AUTH_SECRET", "t" * 48)
+    forged = create_jwt(User(identifier="studio"))
+    monkeypatch.setenv("CHAINLIT_AUTH_SECRET", "s" * 48)
+    client.cookies.set("access_token", forged)
+    assert client.get(f"/api/library/tracks/{tid}/audio").status_code == 401
