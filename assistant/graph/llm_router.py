@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from assistant.graph.catalogue import SPECS, RouteError, validate_route
-from assistant.graph.grounding import ground
+from assistant.graph.grounding import ground, narrow
 from assistant.graph.llm_schema import tool_args_schema, tool_list
 from models.llm.engine import LLMEngine, LLMUnavailable, Message
 
@@ -25,6 +25,10 @@ EXAMPLES = (
     ("this is great, star it", {"tool": "favorite", "args": {"track": "@current"}}),
     ("can you make it a bit more chill", {"tool": "generate", "args": {"track": "@current", "tempo": "slower",
                                                                         "prompt": "more chill"}}),
+    ("nah, not into that one", {"tool": "dislike", "args": {"track": "@current"}}),
+    ("find me stuff close to #12", {"tool": "find_similar", "args": {"track": 12}}),
+    ("just the bass line from 3 please", {"tool": "separate_stems", "args": {"track": 3, "stems": ["bass"]}}),
+    ("list my ironclad songs", {"tool": "list_tracks", "args": {"filters": {"studio": "ironclad"}}}),
     ("get rid of 4 and 9", {"tool": "trash", "args": {"tracks": [4, 9]}}),
     ("every night at 3 make a lofi beat", {"tool": "schedule", "args": {
         "job": "generate", "cron": "0 3 * * *", "args": {"prompt": "lofi beat"}}}),
@@ -92,7 +96,8 @@ def llm_route(engine: LLMEngine, text: str, focus: str | None = None,
             raise RouteError(f"unknown tool {tool!r}")
         if tool not in _NO_ARGS:
             for attempt in (1, 2):
-                args = _ask(engine, messages, tool_args_schema(tool, for_llm=True),
+                schema = narrow(str(tool), tool_args_schema(tool, for_llm=True), text, focus is not None)
+                args = _ask(engine, messages, schema,
                             f'{{"tool": {json.dumps(tool)}, "args": ', 120)
                 try:
                     return validate_route(str(tool), ground(str(tool), dict(args or {}), text))

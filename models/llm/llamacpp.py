@@ -15,8 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from models.llm.engine import LLMEngine, LLMUnavailable, Message
+from models.llm.grammar_first import GrammarFirst
 
 N_CTX = 2048
+# Free-text values (a prompt, a comment) are bounded in the grammar so a reply always ends; maxLength in
+# a schema would unroll into one nested rule per character.
+MAX_STRING_CHARS = 240
+_STRING = 'string ::= "\\"" char* "\\"" space'
+_SHORT_STRING = f'string ::= "\\"" char{{0,{MAX_STRING_CHARS}}} "\\"" space'
 # On 2 shared cores, spinning OpenMP workers starve each other (and everyone else); sleep instead.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
@@ -60,6 +66,9 @@ class LlamaCppEngine(LLMEngine):
         self._grammars: dict[str, Any] = {}
         self._formatter: Any = None
         self._lock = threading.RLock()
+        # Greedy constrained replies check the top token first (models/llm/grammar_first.py); False = the
+        # stock full-vocabulary grammar sampler (bench/llm_grammar.py compares the two).
+        self.grammar_first = True
 
     def _model(self) -> Any:
         with self._lock:
@@ -79,7 +88,10 @@ class LlamaCppEngine(LLMEngine):
         if key not in self._grammars:
             from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
 
-            self._grammars[key] = LlamaGrammar.from_string(json_schema_to_gbnf(key), verbose=False)
+            gbnf = json_schema_to_gbnf(key).replace(_STRING, _SHORT_STRING)
+            self._grammars[key] = LlamaGrammar.from_string(gbnf, verbose=False)
+            while len(self._grammars) > 256:  # narrowed schemas vary per request
+                self._grammars.pop(next(iter(self._grammars)))
         return self._grammars[key]
 
     def _prompt(self, messages: list[Message]) -> tuple[str, list[str]]:
@@ -101,9 +113,19 @@ class LlamaCppEngine(LLMEngine):
                       max_tokens: int = 160, temperature: float = 0.0) -> str:
         with self._lock:
             prompt, stop = self._prompt(messages)
-            out = self._model().create_completion(
-                prompt + prefix, grammar=self._grammar(schema), max_tokens=max_tokens, temperature=temperature,
-                stop=stop)
+            llm, grammar = self._model(), self._grammar(schema)
+            if temperature > 0 or not self.grammar_first:
+                out = llm.create_completion(prompt + prefix, grammar=grammar, max_tokens=max_tokens,
+                                            temperature=temperature, stop=stop)
+            else:
+                from llama_cpp import LogitsProcessorList
+
+                guide = GrammarFirst(llm, grammar)
+                try:
+                    out = llm.create_completion(prompt + prefix, logits_processor=LogitsProcessorList([guide]),
+                                                max_tokens=max_tokens, temperature=0.0, stop=stop)
+                finally:
+                    guide.close()
         return str(out["choices"][0]["text"] or "")
 
     def complete(self, messages: list[Message], *, max_tokens: int = 200, temperature: float = 0.7,
