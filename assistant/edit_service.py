@@ -21,11 +21,12 @@ from models.edit.audio import EditError, beat_times, check_region, snap_region
 from models.edit.base import BackendUnavailable, EditResult, Source
 from models.edit.extend import check_seconds, loop_length, seamless_loop
 from models.edit.quality import QualityReport, check
-from models.edit.symbolic import StudioTake, recover, saved_request
+from models.edit.symbolic import REMIX_KEYS, StudioTake, load_take, saved_request
 from models.edit.upscale import check_rate
 from studios.base import StudioError
 from studios.mastering import CEILING_DBTP, limiter, loudness_lufs
 from studios.midi import score_to_midi
+from studios.score import SCORE_FILE, score_writer
 
 SNAP_CONSISTENCY = 0.7  # Structure Consistency at which MusicGen in-paint edges snap to beats
 RETRY_FADE = 4.0  # a rough seam is re-spliced once with a crossfade this many times longer
@@ -64,14 +65,14 @@ class EditService:
         return track, Source(audio[:, :2], int(sr), track.bpm or None, bpb, self._studio_take(track))
 
     def _studio_take(self, track: Track) -> StudioTake | None:
-        if not track.studio or not track.midi_path or track.operation != "generate" or track.seed is None:
+        if not track.studio or not track.midi_path:
             return None
         try:
             studio = self.s.studios.get(track.studio)
         except StudioError:
             return None
         request = saved_request(track.prompt, track.seed, track.params or {})
-        return recover(studio, request, self.s.store.resolve(track.midi_path))
+        return load_take(studio, request, self.s.store.resolve(track.midi_path), track.operation)
 
     # -- the operations ----------------------------------------------------------------------------------
     def inpaint(self, track_id: int, start_s: float, end_s: float, prompt: str = "", snap: bool = False,
@@ -177,6 +178,7 @@ class EditService:
             midi = None
             if result.score is not None:
                 midi = store.write_file(f"{folder}/score.mid", score_to_midi(result.score).write)
+                store.write_file(f"{folder}/{SCORE_FILE}", score_writer(result.score))  # an edit of it stays symbolic
             elif operation in ("upscale", "stems"):
                 midi = parent.midi_path  # same notes, same timing
             take = Track(
@@ -185,7 +187,8 @@ class EditService:
                 sample_rate=result.sr, channels=result.audio.shape[1], seed=parent.seed, file_path=mix,
                 midi_path=midi, description=result.notes, parent_id=parent.id, operation=operation,
                 loudness_lufs=quality.lufs if quality else parent.loudness_lufs,
-                params={**params, "backend": result.backend, "seams_s": result.seams_s,
+                params={**{k: v for k, v in (parent.params or {}).items() if k in REMIX_KEYS}, **params,
+                        "backend": result.backend, "seams_s": result.seams_s,
                         "quality": quality.summary() if quality else None,
                         "time_signature": (parent.params or {}).get("time_signature")},
             )

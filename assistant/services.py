@@ -23,6 +23,7 @@ from studios.manager import StudioInfo, StudioManager
 from studios.midi import score_to_midi
 from studios.reference import SHIFT_TO_PROMPT, blend_for, load_reference
 from studios.remix import Remix
+from studios.score import SCORE_FILE, score_writer
 
 Progress = Callable[[str, float], None]  # (message, fraction done 0..1)
 
@@ -128,7 +129,7 @@ class StudioServices:
 
     def save_render(self, render: Render, studio_id: str, req: GenerationRequest,
                     parent_id: int | None = None) -> Track:
-        """File a finished render as a take: mix, stems and score on disk, then its row (all or nothing)."""
+        """File a finished render as a take: mix, stems, MIDI and Score on disk, then its row (all or nothing)."""
         folder = self.store.new_take_dir()
         try:
             mix = self.store.write_wav(f"{folder}/mix.wav", render.audio, render.sample_rate)
@@ -137,6 +138,9 @@ class StudioServices:
                 for name, audio in render.stems.items()
             }
             midi = self.store.write_file(f"{folder}/score.mid", score_to_midi(render.score).write)
+            # The full Score beside the MIDI: any take can be edited symbolically, even one that would not
+            # re-compose from its request (e.g. remixed from a reference).
+            self.store.write_file(f"{folder}/{SCORE_FILE}", score_writer(render.score))
             meter = pyloudnorm.Meter(render.sample_rate)
             track = Track(
                 title=render.title or req.prompt[:80] or "Untitled",

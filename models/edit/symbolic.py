@@ -1,8 +1,9 @@
 """Symbolic editing of studio takes: the studio's own agents re-compose bars, the studio re-renders.
 
-A take's score is recovered by composing again with its saved request (same seed, same sliders) and
-checking the result against the take's saved MIDI note for note; a take that does not reproduce
-(e.g. one remixed from a reference) is edited as audio instead.
+Every studio take saves its full Score (score.json, beside its MIDI; see studios.score), and so does every
+symbolic edit (the merged Score), so an edit of an edit stays symbolic. Takes saved before that are recovered
+by composing again with their saved request (same seed, same sliders) and checking the result against the
+saved MIDI note for note; such an old take that does not reproduce is edited as audio instead.
 
 In-paint re-composes the bars covering the region with fresh seeds at the take's tempo, key and metre,
 keeps the candidate whose pitch classes fit the surrounding bars best and whose first and last notes lie
@@ -13,6 +14,8 @@ the original at the bar lines. Extend appends freshly composed bars after the la
 from __future__ import annotations
 
 import copy
+import logging
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -24,11 +27,15 @@ from models.edit.base import EditResult, Source
 from studios.base import GenerationRequest, Render, Studio
 from studios.midi import MidiReadError, midi_to_score
 from studios.remix import Remix
-from studios.score import Note, Score, Section
+from studios.score import SCORE_FILE, Note, Score, ScoreFormatError, Section, score_from_json
 
 CANDIDATES = 4
 FADE_S = 0.02
-_REMIX_KEYS = ("melody_loyalty", "weirdness", "genre_shift", "structure_consistency")
+REMIX_KEYS = ("melody_loyalty", "weirdness", "genre_shift", "structure_consistency")
+# Operations whose audio is the studio's own render of the saved score (a neural "rerender" is not: a
+# symbolic splice into it would change timbre mid-take).
+RENDERED = ("generate", "inpaint", "extend", "upscale", "stems")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,16 +43,66 @@ class StudioTake:
     studio: Studio
     score: Score
     request: GenerationRequest
+    salt: int = 0  # added to the composing seeds, so an edit of an edit does not draw the same bars again
+
+
+def score_file(midi_path: Path) -> Path:
+    return midi_path.with_name(SCORE_FILE)
+
+
+def load_take(studio: Studio, request: GenerationRequest, midi_path: Path, operation: str = "generate",
+              ) -> StudioTake | None:
+    """The take's Score: the one saved beside its MIDI, else (a generate saved before scores were) re-composed.
+
+    None when the take cannot be edited symbolically (not the studio's own render, or nothing to recover).
+    """
+    if operation not in RENDERED:
+        return None
+    path = score_file(midi_path)
+    try:
+        raw = path.read_bytes()
+        score = score_from_json(raw)
+    except FileNotFoundError:
+        pass
+    except (OSError, ScoreFormatError) as err:  # fall back rather than refuse: the audio is still good
+        log.warning("ignoring the saved score %s (%s)", path, err)
+    else:
+        salt = 0 if operation == "generate" else zlib.crc32(raw) % 100_003
+        return StudioTake(studio, score, request, salt)
+    return recover(studio, request, midi_path) if operation == "generate" else None
 
 
 def saved_request(prompt: str, seed: int | None, params: dict[str, Any]) -> GenerationRequest:
-    remix = Remix.of(**{k: params.get(k) for k in _REMIX_KEYS})
+    remix = Remix.of(**{k: params.get(k) for k in REMIX_KEYS})
     return GenerationRequest(prompt, float(params.get("duration_s") or 30.0), params.get("bpm"), params.get("key"),
                              seed, 1, params.get("time_signature"), remix)
 
 
-def _fingerprint(score: Score) -> dict[str, int]:
-    return {p.name: len(p.notes) for p in score.parts}
+MIDI_TICK_BEATS = 1.0 / 220  # pretty-midi's resolution: where a written note start can move to
+
+
+def _notes_as_written(score: Score) -> dict[str, list[tuple[int, float]]]:
+    """(pitch, start beat) per part, of the notes the MIDI export keeps (it drops those past the end, and empty
+    parts). Sorted by pitch first: humanised onsets less than a tick apart may swap places in the file."""
+    end = score.total_beats or float("inf")
+    notes = {p.name: sorted((int(n.pitch), float(n.start)) for n in p.notes if n.start < end) for p in score.parts}
+    return {name: ns for name, ns in notes.items() if ns}
+
+
+def reproduces(score: Score, saved: Score) -> bool:
+    """True if score is the one whose MIDI was read back as saved: same tempo, parts, pitches and onsets."""
+    if abs(score.bpm - saved.bpm) > 1e-3:
+        return False
+    ours, theirs = _notes_as_written(score), _notes_as_written(replace(saved, total_beats=0.0))
+    if ours.keys() != theirs.keys():
+        return False
+    for name, notes in ours.items():
+        other = theirs[name]
+        if len(notes) != len(other) or [p for p, _s in notes] != [p for p, _s in other]:
+            return False
+        if not np.allclose([s for _p, s in notes], [s for _p, s in other], atol=2 * MIDI_TICK_BEATS):
+            return False
+    return True
 
 
 def recover(studio: Studio, request: GenerationRequest, midi_path: Path) -> StudioTake | None:
@@ -57,17 +114,7 @@ def recover(studio: Studio, request: GenerationRequest, midi_path: Path) -> Stud
         score, _note = studio.compose_take(request)
     except (MidiReadError, ValueError):
         return None
-    if abs(score.bpm - saved.bpm) > 1e-3 or _fingerprint(score) != _fingerprint(_clipped(score, saved.total_beats)):
-        return None
-    return StudioTake(studio, score, request)
-
-
-def _clipped(score: Score, end_beat: float) -> Score:
-    """Notes that start before end_beat (the MIDI export drops the rest)."""
-    out = copy.deepcopy(score)
-    for p in out.parts:
-        p.notes = [n for n in p.notes if n.start < end_beat - 1e-6 or end_beat == 0]
-    return out
+    return StudioTake(studio, score, request) if reproduces(score, saved) else None
 
 
 def _cut(notes: list[Note], lo: float, hi: float) -> list[Note]:
@@ -125,7 +172,7 @@ class SymbolicEditor:
         base = replace(take.request, bpm=s.bpm, key=s.key, time_signature=f"{s.beats_per_bar}/4",
                        duration_s=max(1.0, min(600.0, duration_s)), reference=None,
                        prompt=f"{prompt} {take.request.prompt}".strip())
-        seed = take.request.seed or 0
+        seed = (take.request.seed or 0) + take.salt
         return [take.studio.compose_take(replace(base, seed=seed + 7919 * (c + 1)))[0] for c in range(CANDIDATES)]
 
     def _best(self, take: StudioTake, merged: list[Score], a: float, b: float) -> Score:
