@@ -25,7 +25,8 @@ def out_of_range(value: object) -> bool:
 
 class TrackNotFound(LookupError):
     def __init__(self, track_id: int) -> None:
-        super().__init__(f"no track #{track_id} in the library (see `studio tracks` for the ids)")
+        what = "with a number that large" if isinstance(track_id, int) and abs(track_id) > MAX_ID else f"#{track_id}"
+        super().__init__(f"no track {what} in the library (see `studio tracks` for the ids)")
         self.track_id = track_id
 
 

@@ -143,10 +143,22 @@ def normalise_numbers(text: str) -> str:
     return _SPOKEN_RUN.sub(sub, text)
 
 
+BEYOND = 2**63  # past every row id and every sane time: what a digit run too long to mean anything reads as
+
+
+def whole(digits: str) -> int:
+    """int(digits), except that a run of more than 18 digits reads as ±BEYOND: int() raises past 4300 digits, and the
+    thread checkpoint cannot store an int past 64 bits; BEYOND still fails every range check downstream."""
+    body = digits.lstrip("-+").lstrip("0")
+    if len(body) > 18:
+        return -BEYOND if digits.startswith("-") else BEYOND
+    return int(digits)
+
+
 NUM = r"(-?\d+(?:\.\d+)?)"
 _CLOCK = re.compile(r"(-?\d+):([0-5]\d)\b")
 _DURATION_PATTERNS = (
-    (_CLOCK, lambda m: int(m[1]) * 60 + int(m[2]) * (1 if int(m[1]) >= 0 else -1)),
+    (_CLOCK, lambda m: whole(m[1]) * 60 + int(m[2]) * (1 if whole(m[1]) >= 0 else -1)),
     (re.compile(NUM + r"\s*-?\s*(?:minutes?|mins?)\b(?:\s*(?:and\s*)?" + NUM + r"\s*-?\s*(?:seconds?|secs?|s)\b)?"),
      lambda m: float(m[1]) * 60 + (float(m[2]) if m[2] else 0.0)),
     (re.compile(NUM + r"\s*-?\s*(?:more |extra |additional )?(?:seconds?|secs?|sec|s)\b"), lambda m: float(m[1])),
@@ -184,7 +196,7 @@ def parse_duration(text: str) -> float | None:
 
 def parse_seconds_list(text: str) -> list[float]:
     """Every time position in text ("from 1:00 to 1:15", "between 30 and 45 seconds") in seconds."""
-    clocks = [int(m[1]) * 60 + int(m[2]) for m in _CLOCK.finditer(text)]
+    clocks = [whole(m[1]) * 60 + int(m[2]) for m in _CLOCK.finditer(text)]
     if clocks:
         return [float(c) for c in clocks]
     m = re.search(NUM + r"\s*(?:s|sec\w*)?\s*(?:to|and|-|until|till)\s*" + NUM + r"\s*(?:s\b|sec|second)", text)
@@ -222,10 +234,10 @@ def _expand(numbers: str) -> list[int]:
     out: list[int] = []
     for part in re.split(r"\s*(?:,|and|&|\+)\s*|(?<=\d)\s+(?=#?\d)", numbers):
         rng = re.match(r"#?(\d+)\s*(?:-|to|through)\s*#?(\d+)$", part.strip())
-        if rng and int(rng[2]) >= int(rng[1]):
-            out.extend(range(int(rng[1]), min(int(rng[2]), int(rng[1]) + 499) + 1))
+        if rng and whole(rng[2]) >= whole(rng[1]):
+            out.extend(range(whole(rng[1]), min(whole(rng[2]), whole(rng[1]) + 499) + 1))
         elif part.strip().lstrip("#").isdigit():
-            out.append(int(part.strip().lstrip("#")))
+            out.append(whole(part.strip().lstrip("#")))
     return out
 
 
@@ -234,7 +246,7 @@ def parse_tracks(low: str) -> list[int | str]:
     m = _TRACK_LIST.search(low)
     if m:
         return list(_expand(m[1]))
-    ids: list[int | str] = [int(a or b) for a, b in _TRACK_NO.findall(low)]
+    ids: list[int | str] = [whole(a or b) for a, b in _TRACK_NO.findall(low)]
     if ids:
         return ids
     return [CURRENT] if _CURRENT_REF.search(low) else []
