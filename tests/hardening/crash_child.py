@@ -3,7 +3,7 @@ waits to be killed there (a file write half done, or a take's row inserted but n
 
     python -m tests.hardening.crash_child DATA_DIR MODE READY_FILE [ARG]
 
-MODE: generate_write | job_flush | import_write | import_flush | inpaint_flush | loop.
+MODE: generate_write | job_flush | import_flush | inpaint_flush | loop.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ def main() -> None:
         ready(**info)
         time.sleep(600)  # the test kills us here
 
-    if mode.endswith("_write"):  # stop inside the Nth file write: its temp file is on disk, renamed never
-        nth = 2 if mode == "generate_write" else 1
+    if mode == "generate_write":  # stop inside the 2nd file write (mix.wav done): its temp file is on disk
+        nth = 2
         calls = [0]
         original = AudioStore._atomic
 

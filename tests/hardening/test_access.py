@@ -95,15 +95,24 @@ def test_an_exposed_bind_without_a_login_is_refused(data_dir: Path, host: str):
         assert StudioSettings(data_dir=data_dir, host=loopback).exposure_problem(loopback) is None
 
 
-def test_cli_refuses_an_exposed_host_from_the_environment_with_a_clear_message(data_dir: Path, tmp_path: Path):
-    env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir), "STUDIO_HOST": "0.0.0.0", "NO_COLOR": "1"}
-    env.pop("STUDIO_API_TOKEN", None)
-    env.pop("STUDIO_UI_PASSWORD", None)
-    run = subprocess.run([str(STUDIO), "backup", str(tmp_path / "bk")], env=env, capture_output=True, text=True,
-                         timeout=120)
-    assert run.returncode == 1 and not (tmp_path / "bk").exists()
-    assert "STUDIO_API_TOKEN" in run.stderr and "STUDIO_HOST=127.0.0.1" in run.stderr
-    assert "Traceback" not in run.stderr + run.stdout
+def test_cli_refuses_an_exposed_host_from_the_environment_with_a_clear_message(tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("STUDIO_HOST", "0.0.0.0")
+    monkeypatch.delenv("STUDIO_API_TOKEN", raising=False)
+    monkeypatch.delenv("STUDIO_UI_PASSWORD", raising=False)
+    get_settings.cache_clear()
+    try:
+        run = CliRunner().invoke(app, ["backup", str(tmp_path / "bk")])
+    finally:
+        get_settings.cache_clear()
+    assert run.exit_code == 1 and not (tmp_path / "bk").exists()
+    assert isinstance(run.exception, SystemExit)  # a message for the user, not a traceback
+    assert "STUDIO_API_TOKEN" in run.output and "STUDIO_HOST=127.0.0.1" in run.output
 
 
 def _listening(port: int) -> list[str]:
