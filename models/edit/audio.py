@@ -114,10 +114,15 @@ def splice(base: np.ndarray, patch: np.ndarray, start: int, fade_in: int, fade_o
     end = start + patch.shape[0] - fade_in - fade_out
     if start - fade_in < 0 or end + fade_out > base.shape[0] or end <= start:
         raise EditError("the splice needs room for its crossfades inside the track")
+    if end - start < fade_in + fade_out:  # the two joins would overlap: the output would change length
+        raise EditError(f"the region ({end - start} samples) is shorter than its two crossfades "
+                        f"({fade_in} + {fade_out}): make it longer or the crossfades shorter")
     head = crossfade(base[:start + fade_in], patch, 2 * fade_in, correlated)
     return crossfade(head, base[end - fade_out:], 2 * fade_out, correlated)
 
 
 def room(start: int, end: int, total: int, fade: int) -> tuple[int, int]:
-    """Crossfade lengths that fit before start and after end."""
-    return min(fade, start), min(fade, total - end)
+    """Crossfade lengths that fit before start and after end, and inside the region (the two joins must not
+    overlap: a 0.25 s region cannot take MusicGen's 0.25 s crossfades on both sides, let alone a retry's 1 s)."""
+    inside = max(0, end - start) // 2
+    return min(fade, start, inside), min(fade, total - end, inside)

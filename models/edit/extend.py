@@ -50,9 +50,10 @@ class LoopExtender:
     name = "offline loop-aware continuation (the take's own material)"
     fade_s = FADE_S
 
-    def jump_target(self, feats: np.ndarray, e: int, beats_per_bar: int, bar_locked: bool) -> int:
-        """The beat q < e - MIN_LOOP_BEATS whose two preceding beats best match the two before e."""
-        best, best_cost = 0, np.inf
+    def jump_target(self, feats: np.ndarray, e: int, beats_per_bar: int, bar_locked: bool) -> int | None:
+        """The beat q < e - MIN_LOOP_BEATS whose two preceding beats best match the two before e (None: no beat
+        qualifies, e.g. too few whole bars before e)."""
+        best, best_cost = None, np.inf
         for q in range(1, e - MIN_LOOP_BEATS + 1):
             if bar_locked and (e - q) % beats_per_bar:
                 continue
@@ -64,7 +65,12 @@ class LoopExtender:
     def extend(self, src: Source, seconds: float, prompt: str = "", fade_s: float = FADE_S) -> EditResult:
         grid = beat_times(src.audio, src.sr, src.bpm)
         e = cut_point(grid, src.duration_s)
-        q = self.jump_target(beat_features(src.audio, src.sr, grid), e, src.beats_per_bar, src.bpm is not None)
+        feats = beat_features(src.audio, src.sr, grid)
+        q = self.jump_target(feats, e, src.beats_per_bar, src.bpm is not None)
+        if q is None:  # no whole bar to loop back by: whole beats still keep the pulse
+            q = self.jump_target(feats, e, src.beats_per_bar, False)
+        if q is None:
+            raise EditError("the take has too few beats to continue from; make it longer first")
         total = int(round((src.duration_s + seconds) * src.sr))
         e_n, q_n, fade = int(grid[e] * src.sr), int(grid[q] * src.sr), int(fade_s * src.sr)
         out, seams = src.audio[: e_n + fade], []
