@@ -135,6 +135,18 @@ def referenced(db: Path) -> tuple[int, set[str]]:
         conn.close()
 
 
+def take_files(audio: Path, refs: set[str]) -> set[str]:
+    """The files to copy: every file the rows name, and everything else in their take folders (the saved
+    Score, DAW exports, anything a later version keeps beside a take), but no temp file of a write in flight."""
+    wanted = set(refs)
+    for folder in {r.split("/", 1)[0] for r in refs if "/" in r}:
+        root = inside(audio, folder)
+        if root.is_dir():
+            wanted |= {p.relative_to(audio).as_posix() for p in root.rglob("*")
+                       if p.is_file() and not p.is_symlink() and not p.name.startswith(".tmp-")}
+    return wanted
+
+
 def inside(root: Path, rel: str) -> Path:
     """root/rel, refusing any name that would leave root (a hostile manifest or row)."""
     p = (root / rel).resolve()
@@ -167,20 +179,21 @@ def backup(data_dir: Path, db_url: str, dest: Path) -> BackupReport:
             snapshots += 1
             snapshot(library, work / LIBRARY)
             tracks, refs = referenced(work / LIBRARY)
+            wanted = take_files(audio, refs)
             missing = set()
-            for rel in sorted(refs):
+            for rel in sorted(wanted):
                 key = f"audio/{rel}"
                 if key in files:
                     continue  # takes are written once; a copy made for the previous snapshot still holds
-                src = inside(audio, rel)
                 try:
-                    files[key] = list(sha256_copy(src, inside(work, key)))
+                    files[key] = list(sha256_copy(inside(audio, rel), inside(work, key)))
                 except FileNotFoundError:
-                    missing.add(rel)
+                    if rel in refs:
+                        missing.add(rel)
             if not missing:
                 break
             # deleted after the snapshot (trash emptied)? The next snapshot no longer has their rows.
-        for key in [k for k in files if k[len("audio/"):] not in refs]:
+        for key in [k for k in files if k[len("audio/"):] not in wanted]:
             inside(work, key).unlink()  # copied for an earlier snapshot whose rows are gone now
             del files[key]
         databases: dict[str, list[int | str]] = {LIBRARY: list(sha256_of(work / LIBRARY))}

@@ -42,6 +42,7 @@ def assert_whole(services) -> list:
 
 def test_backup_while_a_thread_writes_then_restore(services, tmp_path: Path):
     data_dir = services.settings.data_dir
+    services.generate("chiptune with its stems and score", duration_s=2.0, seed=3)  # a real take folder
     for i in range(12):
         add_with_audio(services, groove(100 + i, (220.0, 277.2), seconds=2.0), title=f"before {i}", duration_s=2.0)
     stop, written, emptied = threading.Event(), [], []
@@ -69,7 +70,7 @@ def test_backup_while_a_thread_writes_then_restore(services, tmp_path: Path):
         thread.join(30)
     during = [i for at, i in written if began <= at <= ended]
     assert during and emptied, "the writer did nothing while the backup ran: the test proved nothing"
-    assert report.tracks >= 12 and report.files >= report.tracks
+    assert report.tracks >= 13 and report.files >= report.tracks
     check(tmp_path / "backup")  # hashes, integrity_check, every row's file present
 
     restored_dir = tmp_path / "restored"
@@ -79,8 +80,13 @@ def test_backup_while_a_thread_writes_then_restore(services, tmp_path: Path):
     tracks = assert_whole(restored)
     assert len(tracks) == report.tracks
     assert {f"before {i}" for i in range(12)} <= {t.title for t in tracks}
-    for t in tracks:  # the same audio, bit for bit
-        assert restored.track_path(t).read_bytes() == services.store.resolve(t.file_path).read_bytes()
+    assert [t for t in tracks if t.stems and t.midi_path]  # the generated take came back whole
+    for t in tracks:  # the same take folders (mix, stems, MIDI, saved score...), bit for bit
+        folder = t.file_path.split("/")[0]
+        src, back = services.store.resolve(folder), restored.store.resolve(folder)
+        names = sorted(p.relative_to(src).as_posix() for p in src.rglob("*") if p.is_file())
+        assert names == sorted(p.relative_to(back).as_posix() for p in back.rglob("*") if p.is_file())
+        assert all((src / n).read_bytes() == (back / n).read_bytes() for n in names)
     unfiled = {p.name for p in restored.store.root.iterdir() if not p.name.startswith(".")}
     assert unfiled == {t.file_path.split("/")[0] for t in tracks}  # no files without a row were copied
 
@@ -196,3 +202,41 @@ def test_cli_backup_and_restore(services, tmp_path: Path, monkeypatch):
     run = studio(tmp_path / "other", "restore", str(tmp_path / "cli-bk"))
     assert run.exit_code == 2 and "--force" in run.output and "Traceback" not in run.output
     assert [t.title for t in all_tracks(open_studio(tmp_path / "other"))] == ["from the cli"]
+
+
+def test_a_take_deleted_between_snapshot_and_copy_makes_a_new_snapshot(services, tmp_path: Path, monkeypatch):
+    """The trash emptied right after the database snapshot: its files are gone before they are copied. The
+    backup snapshots again (the row is gone there too) instead of keeping a row without its file."""
+    import library.backup as bk
+
+    keep = add_with_audio(services, title="keep").id
+    doomed = add_with_audio(services, title="doomed").id
+    services.library.trash([doomed])
+    real_snapshot, snaps = bk.snapshot, [0]
+
+    def snapshot_then_empty_trash(src: Path, dst: Path) -> None:
+        real_snapshot(src, dst)
+        if dst.name == "library.sqlite":
+            snaps[0] += 1
+            if snaps[0] == 1:  # the other process empties the trash at exactly this moment
+                assert services.library.empty_trash() == [doomed]
+
+    monkeypatch.setattr(bk, "snapshot", snapshot_then_empty_trash)
+    report = backup(services.settings.data_dir, services.settings.db_url, tmp_path / "bk")
+    assert report.snapshots == 2 and report.tracks == 1 and not report.missing_at_source
+    manifest = check(tmp_path / "bk")
+    assert manifest["tracks"] == 1
+    restored = tmp_path / "r"
+    restore(tmp_path / "bk", restored, f"sqlite:///{restored / 'library.sqlite'}")
+    assert [t.id for t in assert_whole(open_studio(restored))] == [keep]
+
+
+def test_a_file_already_missing_from_the_library_is_named_not_fatal(services, tmp_path: Path):
+    ok = add_with_audio(services, title="fine")
+    lost = add_with_audio(services, title="lost")
+    services.track_path(lost).unlink()  # damaged before the backup (deleted by hand)
+    report = backup(services.settings.data_dir, services.settings.db_url, tmp_path / "bk")
+    assert report.missing_at_source == [lost.file_path] and report.tracks == 2
+    assert "already missing from the library" in report.summary() and lost.file_path in report.summary()
+    check(tmp_path / "bk")  # a known gap, listed in the manifest: the rest is sound
+    assert (tmp_path / "bk" / "audio" / ok.file_path).is_file()
