@@ -131,6 +131,23 @@ def test_clear_commands_for_other_tools(text, route):
     assert parse(text).as_dict() == route
 
 
-@pytest.mark.parametrize("text", ["i want to keep working on this in fl studio", "make it jazzier"])
+@pytest.mark.parametrize("text", ["i love fl studio", "make it jazzier"])
 def test_unclear_text_is_left_to_the_llm(text):
     assert fast_parse(text) is None
+
+
+@pytest.mark.parametrize("text, tool, args", [
+    ("i want to keep working on this in fl studio", "export_daw", {"track": "@current", "format": "zip"}),
+    ("take track 3 into reaper", "export_daw", {"track": 3, "format": "reaper"}),
+    ("can i get the drums on their own from track 2", "separate_stems", {"track": 2, "stems": ["drums"]}),
+    ("pull the vocals out of this one", "separate_stems", {"track": "@current", "stems": ["vocals"]}),
+    ("show me all my jazz stuff from the bluenote studio", "list_tracks", {"filters": {"studio": "bluenote"}}),
+    ("i want the midi for this so i can play it in my keyboard", "export_midi", {"track": "@current"}),
+    ("is there anything in my collection with a summery vibe", "find_similar", {"query": "summery"}),
+    ("note at 0:45 the snare is too loud", "comment", {"track": "@current", "at_s": 45.0,
+                                                       "text": "the snare is too loud"}),
+    ("throw track 8 away", "trash", {"track": 8}),
+])
+def test_everyday_wordings_of_clear_commands(text, tool, args):
+    route = fast_parse(text)
+    assert route is not None and (route.tool, route.args) == (tool, args)

@@ -21,13 +21,13 @@ SUBSET = [  # a fixed regression set from the eval (bench/data), all left to the
     "hey could you whip up something spooky for halloween, like a minute long",
     "can u do a sad rainy day song",
     "need music for a racing game menu screen",
-    "something upbeat for a workout video please",
     "can you slow this one down a little",
     "meh, not my thing, this one",
-    "i'd love some mellow background music for my cafe",
     "got anything in my library close to track 4",
-    "can i get the drums on their own from track 2",
-    "show me all my jazz stuff from the bluenote studio",
+    "this one is a keeper",
+    "ugh that one is awful",
+    "i'd love some mellow background music for my cafe",
+    "something upbeat for a workout video please",
 ]  # (clear schedules such as "every night at 2am ..." are the fast parser's now: tests/test_parser.py)
 
 

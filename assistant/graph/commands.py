@@ -124,8 +124,13 @@ _DAW = {"reaper": "reaper", "ableton": "ableton", "live": "ableton", "fl studio"
 
 @rule
 def _export(raw: str, low: str) -> Found:
+    if _has(r"\bmidi\b", low) and _has(r"\b(i want|i need|can i (have|get))\b", low) and not _has(_MUSIC_NOUN, low):
+        return "export_midi", {"track": _one(low)}  # "i want the midi for this"
     if not _has(r"\b(export|save|download|get|give me|send|bounce|open)\b", low):
-        daw = any(re.search(rf"\b{k}\b", low) for k in _DAW if k != "live")
+        daw = next((v for k, v in _DAW.items() if k != "live" and re.search(rf"\b{k}\b", low)), None)
+        if daw and _has(r"\b(work\w*|continu\w*|finish\w*|mix\w*|load|import|take|bring|carry on)\b.*\b(in|into)\b",
+                        low):
+            return "export_daw", {"track": _one(low), "format": daw}  # "keep working on this in FL Studio"
         return ("llm", {"tools": ["export_daw", "chat"]}) if daw else None
     if _has(r"\bmidi\b", low):
         return "export_midi", {"track": _one(low)}
@@ -140,7 +145,10 @@ _STEM_NAMES = ("drums", "bass", "vocals", "melody", "chords", "lead", "other")
 
 @rule
 def _stems(raw: str, low: str) -> Found:
-    if not _has(r"\b(stems?|separate|isolate|split)\b", low) or _has(r"\bsplit\b.*\binto\b.*\bparts\b", low):
+    asked = _has(r"\b(stems?|separate|isolate|split)\b", low) or (
+        _has(r"\b(drums?|bass|vocals?|melody|chords)\b", low)
+        and _has(r"\b(on (their|its) own|alone|solo|pull\b.*\bout|take\b.*\bout|extract)\b", low))
+    if not asked or _has(r"\bsplit\b.*\binto\b.*\bparts\b", low):
         return None
     stems = [s for s in _STEM_NAMES if re.search(rf"\b{s[:-1] if s.endswith('s') else s}s?\b", low)]
     return "separate_stems", {"track": _one(low), **({"stems": stems} if stems else {})}
@@ -179,6 +187,8 @@ def _comment(raw: str, low: str) -> Found:
         return None
     quoted = re.findall(r"[\"“']([^\"”']+)[\"”']", raw)
     text = _after(r"(?:(?<!\d):|:(?!\d)|\bsaying\b|\bthat says\b|\bthat\b)", raw) or (quoted[0] if quoted else "")
+    # "note at 0:45 the snare is too loud": the note is what follows the time
+    text = text or _after(r"\bat\s+\d+(?::\d\d)?(?:\s*(?:s|secs?|seconds?)\b)?", raw).lstrip(",;- ")
     times = parse_seconds_list(low)
     return ("comment", {"track": _one(low), "text": text, **({"at_s": times[0]} if times else {})}) if text else None
 
@@ -197,7 +207,7 @@ def _feedback(raw: str, low: str) -> Found:
 
 @rule
 def _trash(raw: str, low: str) -> Found:
-    if not _has(r"\b(trash|delete|remove|bin|throw (?:\w+ )?away|get rid of|discard)\b", low) or "album" in low:
+    if not _has(r"\b(trash|delete|remove|bin|throw (?:\w+ ){0,3}away|get rid of|discard)\b", low) or "album" in low:
         return None
     refs = parse_tracks(low)
     if len(refs) > 1:
@@ -222,6 +232,10 @@ def _albums(raw: str, low: str) -> Found:
 
 @rule
 def _similar(raw: str, low: str) -> Found:
+    mine = re.search(r"\b(?:in my (?:library|collection|tracks)|do i have|have i got)\b.*?"
+                     r"\b(?:with|that (?:has|feels?)) (?:an? |some )?(.+?)(?: vibe| feel| sound)?[?!. ]*$", low)
+    if mine:  # "anything in my collection with a summery vibe"
+        return "find_similar", {"query": mine[1]}
     if not _has(r"\b(similar|more like|sounds? like|like this|like that|like it)\b", low):
         return None
     m = re.search(r"\bk\s*=\s*(\d+)|\b(\d+)\s+(?:similar|tracks|songs|more)\b", low)
@@ -237,8 +251,9 @@ def _similar(raw: str, low: str) -> Found:
 
 @rule
 def _list(raw: str, low: str) -> Found:
-    if not (_has(r"\b(list|show|what are|see|what's in|whats in)\b.*\b(tracks|library|songs|takes|favou?rites|trash)\b",
-                 low) or _has(r"^\s*(tracks|library)\s*$|^what have i (made|got|done)\b", low)) or (
+    if not (_has(r"\b(list|show|what are|see|what's in|whats in)\b.*"
+                 r"\b(tracks|library|songs|takes|favou?rites|trash|stuff)\b", low)
+            or _has(r"^\s*(tracks|library)\s*$|^what have i (made|got|done)\b", low)) or (
             _has(_GENERATE, low) and not _has(r"^what have i", low)):
         return None
     filters: dict[str, Any] = {}
