@@ -52,12 +52,14 @@ def test_thread_state_survives_a_new_process(services, data_dir):
         "from assistant.graph.runner import ChatRunner;"
         f"r = ChatRunner(StudioServices(StudioSettings(data_dir={str(data_dir)!r})));"
         "s = r.state('persist');"
-        "print(json.dumps({'n': len(s['messages']), 'current': s['current_track'], 'first': s['messages'][0].content}))"
+        "print(json.dumps({'n': len(s['messages']), 'current': s['current_track'], 'first': s['messages'][0].content,"
+        "'quality': s['messages'][-1].content[:14]}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ}).stdout
     got = json.loads(out.strip().splitlines()[-1])
-    assert got == {"n": 2, "current": 1, "first": "make a 4 second chiptune track at 120 bpm"}
+    assert got == {"n": 3, "current": 1, "first": "make a 4 second chiptune track at 120 bpm",
+                   "quality": "Quality check:"}  # the take's reply, then the Quality Agent's
 
 
 def test_follow_ups_act_on_the_track_in_focus(services):

@@ -1,7 +1,8 @@
-"""The orchestrator: route -> (confirm) -> one tool node -> end, checkpointed per thread.
+"""The orchestrator: route -> (confirm) -> one tool node -> (quality) -> end, checkpointed per thread.
 
 Every catalogue tool has a node: its function from TOOLS when built, else the honest "coming" node.
 Destructive or bulk routes pass through the confirm node, which pauses the thread with interrupt().
+New studio takes pass through the quality node after generate has replied, so the UI shows them first.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from assistant.graph.state import ChatState
 from assistant.services import StudioServices
 from assistant.tools import TOOLS
 from assistant.tools.coming import ToolNode, coming
+from assistant.tools.generate import quality
 
 
 def _tool(state: ChatState) -> str:
@@ -38,15 +40,24 @@ def _after_confirm(state: ChatState) -> str:
     return _tool(state) if state.get("confirmed") else END
 
 
+def _after_generate(state: ChatState) -> str:
+    return "quality" if state.get("check") else END
+
+
 def build_graph(services: StudioServices, checkpointer: BaseCheckpointSaver | None = None,
                 use_llm: bool = True) -> CompiledStateGraph:
     g = StateGraph(ChatState)
     g.add_node("route", make_router(services.settings, use_llm))
     g.add_node("confirm", confirm)
+    g.add_node("quality", functools.partial(quality, services=services))
+    g.add_edge("quality", END)
     for name in SPECS:
         fn: ToolNode = TOOLS.get(name) or coming(name)
         g.add_node(name, functools.partial(fn, services=services))
-        g.add_edge(name, END)
+        if name == "generate":
+            g.add_conditional_edges(name, _after_generate, ["quality", END])
+        else:
+            g.add_edge(name, END)
     g.add_edge(START, "route")
     g.add_conditional_edges("route", _after_route, ["confirm", *SPECS])
     g.add_conditional_edges("confirm", _after_confirm, [*SPECS, END])

@@ -62,8 +62,11 @@ class ChatRunner:
         question = self.pending_question(thread_id)
         if question is not None:
             return TurnResult(question, [], route, pending=True)
-        messages = state.get("messages") or []
-        return TurnResult(str(messages[-1].content) if messages else "", list(state.get("takes") or []), route)
+        messages = list(state.get("messages") or [])
+        start = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1) + 1
+        replies = [str(m.content) for m in messages[start:]] or [str(messages[-1].content) if messages else ""]
+        # A turn can answer in several messages (generate, then the Quality Agent): the reply is all of them.
+        return TurnResult("\n".join(replies), list(state.get("takes") or []), route)
 
     def turn(self, text: str, thread_id: str) -> TurnResult:
         for _ in self.stream(text, thread_id):

@@ -25,3 +25,4 @@ class ChatState(TypedDict, total=False):
     current_track: int | None  # the track in focus ("it", "this one")
     takes: list[Take]  # takes produced by the latest turn
     confirmed: bool  # the user's answer to the latest confirmation question
+    check: dict[str, Any] | None  # what generate was asked, for the quality node to check its takes against
