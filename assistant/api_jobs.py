@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.api_guard import GuardedRoute, RowId
 from assistant.jobs.context import JobError
 from assistant.jobs.phrases import When
 from assistant.jobs.queue import QueueFull, RetryPolicy
 from assistant.jobs.runtime import ScheduleView, runtime_for
 from assistant.jobs.store import JobNotFound
 from assistant.services import StudioServices
+from library.repository import MAX_ID
 
 MAX_VOICE_BYTES = 20 * 1024 * 1024
+VOICE_LIMIT = f"send 1 byte to {MAX_VOICE_BYTES // 2**20} MB of audio (a spoken command is seconds long)"
+
+
+class VoiceRoute(GuardedRoute):
+    """/api/voice takes audio, so its limit is MAX_VOICE_BYTES, refused before more than that is read."""
+
+    body_limit = MAX_VOICE_BYTES
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def voice_sized(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HTTPException as err:  # the generic 413 speaks of paths and track ids
+                if err.status_code == 413:
+                    raise HTTPException(413, VOICE_LIMIT) from None
+                raise
+
+        return voice_sized
 
 
 class ScheduleIn(BaseModel):
@@ -88,7 +110,7 @@ def _http_errors() -> Iterator[None]:
 
 
 def build_jobs_router(services: StudioServices) -> APIRouter:
-    router = APIRouter(tags=["jobs"])
+    router = APIRouter(tags=["jobs"], route_class=GuardedRoute)  # included routes keep their own route class
 
     def rt() -> Any:
         return runtime_for(services)
@@ -114,19 +136,19 @@ def build_jobs_router(services: StudioServices) -> APIRouter:
             return ScheduleOut.model_validate(action(schedule_id))
 
     @router.post("/jobs/{schedule_id}/pause", response_model=ScheduleOut)
-    def pause(schedule_id: int) -> ScheduleOut:
+    def pause(schedule_id: RowId) -> ScheduleOut:
         return change(rt().pause, schedule_id)
 
     @router.post("/jobs/{schedule_id}/resume", response_model=ScheduleOut)
-    def resume(schedule_id: int) -> ScheduleOut:
+    def resume(schedule_id: RowId) -> ScheduleOut:
         return change(rt().resume, schedule_id)
 
     @router.delete("/jobs/{schedule_id}", response_model=ScheduleOut)
-    def cancel(schedule_id: int) -> ScheduleOut:
+    def cancel(schedule_id: RowId) -> ScheduleOut:
         return change(rt().cancel, schedule_id)
 
     @router.get("/runs", response_model=list[RunOut])
-    def list_runs(job: int | None = None, limit: int = Query(20, ge=1, le=500)) -> list[RunOut]:
+    def list_runs(job: int | None = Query(None, ge=1, le=MAX_ID), limit: int = Query(20, ge=1, le=500)) -> list[RunOut]:
         return [RunOut.model_validate(r) for r in rt().store.runs(job, limit)]
 
     @router.post("/runs", response_model=RunOut, status_code=202, summary="Queue a job now (poll GET /runs/{id})")
@@ -136,21 +158,24 @@ def build_jobs_router(services: StudioServices) -> APIRouter:
             return RunOut.model_validate(rt().store.run(run_id))
 
     @router.get("/runs/{run_id}", response_model=RunOut)
-    def get_run(run_id: int) -> RunOut:
+    def get_run(run_id: RowId) -> RunOut:
         with _http_errors():
             return RunOut.model_validate(rt().store.run(run_id))
 
     @router.post("/runs/{run_id}/cancel", response_model=RunOut)
-    def cancel_run(run_id: int) -> RunOut:
+    def cancel_run(run_id: RowId) -> RunOut:
         with _http_errors():
             return RunOut.model_validate(rt().queue.cancel(run_id))
 
-    @router.post("/voice", response_model=VoiceOut,
-                 summary="A spoken command: audio file bytes, or raw int16 PCM with ?rate=24000")
+    voice_router = APIRouter(tags=["jobs"], route_class=VoiceRoute)
+
+    @voice_router.post("/voice", response_model=VoiceOut,
+                       summary="A spoken command: audio file bytes, or raw int16 PCM with ?rate=24000")
     async def voice(request: Request, rate: int | None = Query(None, ge=8000, le=96000), run: bool = False,
                     thread: str = "rest-voice") -> VoiceOut:
         return _voice(services, await request.body(), rate, run, thread)
 
+    router.include_router(voice_router)
     return router
 
 
@@ -161,7 +186,7 @@ def _voice(services: StudioServices, body: bytes, rate: int | None, run: bool, t
     from models.asr import ASRError, load_audio, normalise_transcript, pcm16_to_float, transcribe
 
     if not body or len(body) > MAX_VOICE_BYTES:
-        raise HTTPException(413 if body else 422, f"send 1 byte to {MAX_VOICE_BYTES // 2**20} MB of audio")
+        raise HTTPException(413 if body else 422, VOICE_LIMIT)
     try:
         if rate is not None:
             audio = pcm16_to_float(body, rate)

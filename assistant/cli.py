@@ -136,6 +136,8 @@ def ui(
 ) -> None:
     """Start the Chainlit chat studio."""
     s = get_settings()
+    if (problem := s.exposure_problem(host or s.host)) is not None:  # --host bypasses the settings' own check
+        _fail(problem)
     s.ensure_dirs()
     cmd = [sys.executable, "-m", "chainlit", "run", str(PROJECT_ROOT / "assistant" / "ui" / "app.py"),
            "--host", host or s.host, "--port", str(port or s.port)]
@@ -158,6 +160,8 @@ def serve(
     from assistant.api import create_app
 
     s = get_settings()
+    if (problem := s.exposure_problem(host or s.host)) is not None:  # --host bypasses the settings' own check
+        _fail(problem)
     uvicorn.run(create_app(_services()), host=host or s.host, port=port or s.port)
 
 

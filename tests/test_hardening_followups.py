@@ -1,0 +1,141 @@
+"""Follow-ups of the hardening work: an exposed `--host` is refused by `studio serve` / `studio ui`, a voice
+upload over its limit is refused before it is read, emptying the trash keeps files live takes still use,
+and every studio start cleans up after a crash (unfiled takes, runs and library jobs of dead processes)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import get_settings
+
+MB = 1 << 20
+
+
+# -- exposed --host -------------------------------------------------------------------------------------
+@pytest.fixture
+def no_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "data"))
+    for var in ("STUDIO_HOST", "STUDIO_API_TOKEN", "STUDIO_UI_PASSWORD"):
+        monkeypatch.delenv(var, raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("command", ["serve", "ui"])
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20"])
+def test_an_exposed_host_option_without_a_login_is_refused(no_login, monkeypatch, command: str, host: str):
+    import os
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    started: list[str] = []  # what would have listened: nothing may, so neither server really starts
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: started.append(f"uvicorn {kw.get('host')}"))
+    monkeypatch.setattr(os, "execve", lambda path, argv, env: started.append(" ".join(argv)))
+    run = CliRunner().invoke(app, [command, "--host", host, "--port", "8765"])
+    assert started == [], started
+    assert run.exit_code == 2, run.output
+    assert "STUDIO_API_TOKEN" in run.output and "STUDIO_HOST=127.0.0.1" in run.output
+    assert repr(host) in run.output
+
+
+@pytest.mark.parametrize("command", ["serve", "ui"])
+def test_a_loopback_host_option_still_starts(no_login, monkeypatch, command: str):
+    import os
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    started: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: started.append(str(kw.get("host"))))
+    monkeypatch.setattr(os, "execve", lambda path, argv, env: started.append(argv[argv.index("--host") + 1]))
+    run = CliRunner().invoke(app, [command, "--host", "127.0.0.1", "--no-open"] if command == "ui"
+                             else [command, "--host", "127.0.0.1"])
+    assert run.exit_code == 0, run.output
+    assert started == ["127.0.0.1"]
+
+
+def test_an_exposed_host_option_with_a_token_starts(no_login, monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("STUDIO_API_TOKEN", "a-long-enough-secret-token")
+    get_settings.cache_clear()
+    started: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: started.append(str(kw.get("host"))))
+    run = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert run.exit_code == 0, run.output
+    assert started == ["0.0.0.0"]
+
+
+# -- /api/voice upload limit ------------------------------------------------------------------------------
+def _asgi_post(app, path: str, chunks: int, chunk: bytes, declare: bool) -> tuple[int, bytes, int]:
+    """POST chunks x chunk straight into the ASGI app; returns (status, body, bytes the app read)."""
+    sent = [0]
+    read = [0]
+    out: dict = {"body": b""}
+    headers = [(b"content-type", b"application/octet-stream")]
+    if declare:
+        headers.append((b"content-length", str(chunks * len(chunk)).encode()))
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "root_path": "", "headers": headers, "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
+
+    async def receive() -> dict:
+        if sent[0] < chunks:
+            sent[0] += 1
+            read[0] += len(chunk)
+            return {"type": "http.request", "body": chunk, "more_body": sent[0] < chunks}
+        await asyncio.sleep(3600)  # the client has nothing more to say
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            out["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            out["body"] += message.get("body", b"")
+
+    asyncio.run(app(scope, receive, send))
+    return out["status"], out["body"], read[0]
+
+
+@pytest.fixture
+def api_app(services):
+    from assistant.api import create_app
+
+    return create_app(services)
+
+
+def test_a_21_mb_voice_upload_is_refused_naming_the_limit(api_app):
+    from fastapi.testclient import TestClient
+
+    res = TestClient(api_app).post("/api/voice", content=b"\0" * (21 * MB))
+    assert res.status_code == 413
+    assert "20 MB" in res.json()["detail"], res.json()
+
+
+def test_an_oversized_voice_upload_is_refused_before_it_is_read(api_app):
+    status, body, read = _asgi_post(api_app, "/api/voice", 30, b"\0" * MB, declare=True)
+    assert status == 413 and b"20 MB" in body
+    assert read == 0  # the declared length was enough to say no
+    status, body, read = _asgi_post(api_app, "/api/voice", 30, b"\0" * MB, declare=False)  # chunked
+    assert status == 413 and b"20 MB" in body
+    assert read <= 21 * MB, f"read {read / MB:.0f} MB of a 30 MB upload before refusing it"
+
+
+def test_other_job_routes_keep_the_small_body_limit(api_app):
+    from fastapi.testclient import TestClient
+
+    res = TestClient(api_app).post("/api/runs", content=b'{"kind": "reindex", "args": {"x": "' + b"a" * (2 * MB)
+                                   + b'"}}', headers={"content-type": "application/json"})
+    assert res.status_code == 413, res.text
