@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from library import edits
 from library.db import Database
 from library.edits import AlbumNotFound, LibraryInputError
 from library.importer import Importer, ImportReport
-from library.models import Album, Comment, Track, utcnow
+from library.models import Album, Comment, Export, Stem, Track, utcnow
 from library.repository import TrackFilter, TrackNotFound, TrackRepository, out_of_range
 from library.sidecars import migrate_sidecars
 from library.store import AudioStore
@@ -94,6 +94,30 @@ def find_album(s: Session, ref: int | str) -> Album:
         if not ref.strip().isdecimal() or out_of_range(int(ref)):
             raise AlbumNotFound(ref)
     return edits.find_album(s, ref)
+
+
+def _top(path: str) -> str:
+    """The take folder a store path lies in ("" for a file at the store's top)."""
+    return path.split("/", 1)[0] if "/" in path else ""
+
+
+def _chunks(items: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:  # under SQLite's variable limit
+    return [items[i:i + size] for i in range(len(items))[::size]]
+
+
+def _live_paths(s: Session, paths: set[str]) -> set[str]:
+    """Paths that rows (tracks, stems, exports) still point at inside the take folders of these paths, or at
+    these very paths where they lie at the store's top."""
+    cols = (Track.file_path, Track.midi_path, Stem.file_path, Export.file_path)
+    folders = sorted({_top(p) for p in paths} - {""})
+    loose = sorted(p for p in paths if not _top(p))
+    live: set[str] = set()
+    for col in cols:
+        for chunk in _chunks(folders):
+            live |= set(s.scalars(select(col).where(or_(*(col.startswith(f"{f}/") for f in chunk)))))
+        for chunk in _chunks(loose):
+            live |= set(s.scalars(select(col).where(col.in_(chunk))))
+    return {p for p in live if p}
 
 
 class LibraryService:
@@ -232,20 +256,28 @@ class LibraryService:
         if ids is not None:
             q = q.where(Track.id.in_(checked_ids(ids)))
 
-        def work(s: Session) -> list[tuple[int, str]]:
+        def work(s: Session) -> tuple[list[int], set[str], set[str]]:
             doomed = list(s.scalars(q.options(selectinload(Track.stems))))
+            gone = [t.id for t in doomed]
+            paths = {p for t in doomed for p in (t.file_path, t.midi_path, *(x.file_path for x in t.stems)) if p}
+            for chunk in _chunks(gone):
+                paths |= set(s.scalars(select(Export.file_path).where(Export.track_id.in_(chunk))))
             for t in doomed:
                 s.delete(t)
-            return [(t.id, t.file_path) for t in doomed]
+            s.flush()  # their stems and exports go with them (ON DELETE CASCADE)
+            return gone, paths, _live_paths(s, paths)
 
-        gone = self._tx(work)
-        for _id, path in gone:  # files only after the rows are gone: a crash leaves files, never dead rows
-            folder = path.rsplit("/", 1)[0] if "/" in path else None
-            if folder:
-                self.store.remove_take_dir(folder)
-            else:
+        gone, paths, live = self._tx(work)
+        # Files only after the rows are gone (a crash leaves files, never dead rows). A take folder goes
+        # whole unless a live row still points into it (an upscale or stems take shares its parent's MIDI):
+        # then only the files no row points at go, and the folder's other files (score.json) stay with it.
+        kept = {_top(p) for p in live}
+        for folder in {_top(p) for p in paths} - kept - {""}:
+            self.store.remove_take_dir(folder)
+        for path in paths - live:
+            if _top(path) in kept or not _top(path):
                 self.store.resolve(path).unlink(missing_ok=True)
-        return [i for i, _ in gone]
+        return gone
 
     def delete(self, track_id: int) -> None:
         """Permanent delete of one track; it must be in the trash first (nothing is lost by one click)."""

@@ -139,3 +139,37 @@ def test_other_job_routes_keep_the_small_body_limit(api_app):
     res = TestClient(api_app).post("/api/runs", content=b'{"kind": "reindex", "args": {"x": "' + b"a" * (2 * MB)
                                    + b'"}}', headers={"content-type": "application/json"})
     assert res.status_code == 413, res.text
+
+
+# -- emptying the trash ---------------------------------------------------------------------------------------
+def test_emptying_a_trashed_parent_keeps_the_midi_its_live_upscale_shares(services):
+    from assistant.edit_service import EditService
+    from assistant.export_service import ExportService
+
+    parent = services.generate("chiptune trash parent", duration_s=3.0, seed=11).takes[0]
+    child = EditService(services).upscale(parent.id, 48000, backend="resample").take
+    assert child.midi_path == parent.midi_path  # same notes: the upscale points at its parent's score.mid
+    root = services.store.root
+    parent_folder = root / parent.file_path.split("/")[0]
+    assert services.library.trash([parent.id]) == [parent.id]
+    assert services.library.empty_trash() == [parent.id]
+    midi = ExportService(services).midi(child.id)  # the child still exports its exact MIDI
+    assert midi.exact_midi and midi.path.is_file() and midi.path.read_bytes()[:4] == b"MThd"
+    assert (root / child.file_path).is_file()
+    assert all((root / s.file_path).is_file() for s in services.tracks.get(child.id).stems)
+    assert not (root / parent.file_path).exists()  # what only the parent used is gone
+    assert not [s for s in parent.stems if (root / s.file_path).exists()]
+    assert (parent_folder / "score.json").is_file()  # the score stays beside the MIDI it belongs to
+    # Once the last take pointing there goes, nothing of either is left behind.
+    services.library.trash([child.id])
+    assert services.library.empty_trash([child.id]) == [child.id]
+    assert not parent_folder.exists() and not (root / child.file_path.split("/")[0]).exists()
+
+
+def test_emptying_the_trash_still_removes_whole_unshared_take_folders(services):
+    a, b = services.generate("chiptune two takes", duration_s=2.0, seed=3, variations=2).takes
+    root = services.store.root
+    services.library.trash([a.id])
+    assert services.library.empty_trash() == [a.id]
+    assert not (root / a.file_path.split("/")[0]).exists()
+    assert (root / b.file_path).is_file() and services.tracks.get(b.id).id == b.id
