@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -11,9 +12,11 @@ import numpy as np
 import pyloudnorm
 
 from assistant.jobs import heavy
+from assistant.jobs.store import RunStore
 from assistant.settings import StudioSettings, get_settings
 from library.db import Database
 from library.models import Track
+from library.recovery import RecoveryReport, recover
 from library.repository import TrackFilter, TrackNotFound, TrackRepository
 from library.search import SearchService
 from library.service import LibraryService
@@ -25,6 +28,7 @@ from studios.reference import SHIFT_TO_PROMPT, blend_for, load_reference
 from studios.remix import Remix
 from studios.score import SCORE_FILE, score_writer
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str, float], None]  # (message, fraction done 0..1)
 
 
@@ -47,13 +51,25 @@ class StudioServices:
         self.db = Database(self.settings.db_url)
         self.tracks = TrackRepository(self.db)
         self.store = AudioStore(self.settings.audio_dir)
-        self.store.clean_orphan_temps()
         self.studios = StudioManager(self.settings.default_studio, self.settings.soundfont)
         self.library = LibraryService(self.db, self.store)  # albums, comments, batch edits, trash
         self.search = SearchService(self.db, self.store, self.settings.data_dir, self.settings.text_embedder,
                                     self.settings.clap_model)  # similar tracks (vector index, lazy)
         # One render at a time across chat, REST, CLI, queued runs and other processes on this database.
         self.heavy = heavy.HeavySlots(self.db)
+        self.recovered = self._recover()
+
+    def _recover(self) -> RecoveryReport:
+        """What a crashed (killed) studio process left goes at every start, CLI included: its temp files and
+        unfiled take folders, and its runs and library jobs stop looking alive. Kept cheap for every CLI call:
+        the database integrity check is `studio recover`'s. Only ended processes' left-overs are touched."""
+        report = recover(self.db, self.store, check_db=False)
+        failed = RunStore(self.db).fail_orphans()
+        jobs = self.search.jobs.fail_orphans()
+        if not report.clean or failed or jobs:
+            log.warning("after a crash: %s; %d run(s) and %d library job(s) marked failed", report.summary(),
+                        len(failed), len(jobs))
+        return report
 
     # -- generation ---------------------------------------------------------------------------------
     def choose_studio(self, prompt: str, studio: str | None, current: str | None) -> tuple[StudioInfo, str]:

@@ -2,8 +2,8 @@
 (the heavy-work slots).
 
 They are tables of the library's metadata like any other, so Alembic creates and upgrades them
-(revision 0004) and `compare_metadata` checks them against the migrations. APScheduler keeps its
-triggers beside them in apscheduler_jobs, a table APScheduler creates and versions itself:
+(revision 0004; 0005 adds the runs' owner) and `compare_metadata` checks them against the migrations.
+APScheduler keeps its triggers beside them in apscheduler_jobs, a table APScheduler creates and versions itself:
 library.migrate leaves it out of Alembic's comparison.
 """
 
@@ -18,6 +18,7 @@ from library.models import Base, utcnow
 
 RUN_STATES = ("queued", "running", "done", "failed", "cancelled", "retrying")
 FINISHED = ("done", "failed", "cancelled")
+OWNER_ANY = "*"
 
 
 class Schedule(Base):
@@ -54,6 +55,9 @@ class Run(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     takes: Mapped[list] = mapped_column(JSON, default=list)  # track ids produced
     worker: Mapped[str] = mapped_column(String(80), default="")  # host:pid that ran it
+    # The process that queued and runs it (library.owner, revision 0005): a restart fails or retries the
+    # runs of owners that ended; OWNER_ANY marks a retry waiting for whichever `studio worker` runs next.
+    owner: Mapped[str] = mapped_column(String(120), default="", server_default="")
     cancel_requested: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

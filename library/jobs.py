@@ -1,4 +1,8 @@
-"""Background jobs with progress in the jobs table (re-index now; imports could follow), one per kind."""
+"""Background jobs with progress in the jobs table (re-index now; imports could follow), one per kind.
+
+Each job row records its owner (library.owner): one left 'running' by a process that was killed is marked
+failed at the next start (fail_orphans), instead of looking busy forever.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from library import owner
 from library.db import Database
 from library.models import Job, utcnow
 
@@ -61,7 +66,7 @@ class JobRunner:
             if (busy := self.running(kind)) is not None:
                 return busy
             with self.db.session() as s:
-                job = Job(kind=kind, status="running", params=params or {})
+                job = Job(kind=kind, status="running", params=params or {}, owner=owner.current())
                 s.add(job)
                 s.flush()
                 view = _view(job)
@@ -84,6 +89,17 @@ class JobRunner:
             self._set(job_id, status="failed", message=f"{type(err).__name__}: {err}", finished_at=utcnow())
             return
         self._set(job_id, status="done", progress=1.0, message=summary, finished_at=utcnow())
+
+    def fail_orphans(self) -> list[int]:
+        """Mark failed the jobs whose process ended while they ran (killed, crashed, rebooted); their ids."""
+        with self.db.session() as s:
+            rows = [j for j in s.scalars(select(Job).where(Job.status.in_(("queued", "running")), Job.owner != ""))
+                    if owner.ended(j.owner)]
+            for j in rows:
+                j.status, j.finished_at = "failed", utcnow()
+                j.message = (f"the studio process running this {j.kind} ended (killed or crashed) at "
+                             f"{j.progress:.0%}: start it again")
+            return [j.id for j in rows]
 
     def get(self, job_id: int) -> JobView:
         with self.db.session() as s:

@@ -5,6 +5,7 @@ and every studio start cleans up after a crash (unfiled takes, runs and library 
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,6 @@ def no_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.mark.parametrize("command", ["serve", "ui"])
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20"])
 def test_an_exposed_host_option_without_a_login_is_refused(no_login, monkeypatch, command: str, host: str):
-    import os
-
     import uvicorn
     from typer.testing import CliRunner
 
@@ -47,8 +46,6 @@ def test_an_exposed_host_option_without_a_login_is_refused(no_login, monkeypatch
 
 @pytest.mark.parametrize("command", ["serve", "ui"])
 def test_a_loopback_host_option_still_starts(no_login, monkeypatch, command: str):
-    import os
-
     import uvicorn
     from typer.testing import CliRunner
 
@@ -173,3 +170,146 @@ def test_emptying_the_trash_still_removes_whole_unshared_take_folders(services):
     assert services.library.empty_trash() == [a.id]
     assert not (root / a.file_path.split("/")[0]).exists()
     assert (root / b.file_path).is_file() and services.tracks.get(b.id).id == b.id
+
+
+# -- crash recovery at every start ------------------------------------------------------------------------------
+OWNER_OF_CHILD = "from library.owner import current; print(current(), flush=True)"
+
+
+def _ended_owner() -> str:
+    """The owner string of a real studio-like process that has since ended (and been reaped)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = subprocess.run([sys.executable, "-c", OWNER_OF_CHILD], cwd=ROOT, capture_output=True, text=True,
+                         check=True, timeout=60)
+    return out.stdout.strip()
+
+
+def _set_owner(services, run_id: int, owner: str, **values: object) -> None:
+    """Hand a run to another process's owner string, as if that process had queued (or started) it."""
+    from sqlalchemy import update
+
+    from library.job_tables import Run
+
+    with services.db.session() as s:
+        s.execute(update(Run).where(Run.id == run_id).values(owner=owner, **values))
+
+
+def test_an_owner_is_ended_only_when_its_process_is_gone():
+    import subprocess
+    import sys
+
+    from library import owner
+    from tests.conftest import ROOT
+
+    me = owner.current()
+    assert not owner.ended(me)
+    live = subprocess.Popen([sys.executable, "-c", OWNER_OF_CHILD + "; import time; time.sleep(60)"], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        theirs = live.stdout.readline().strip()  # type: ignore[union-attr]
+        assert theirs.split(":")[1] == str(live.pid) and not owner.ended(theirs)
+    finally:
+        live.kill()
+        live.wait(30)
+    assert owner.ended(theirs)  # killed and reaped
+    host, pid, boot, start = me.split(":")
+    assert owner.ended(f"{host}:{pid}:{boot}:{int(start or 0) + 1}")  # this pid, but an earlier process
+    if boot:
+        assert owner.ended(f"{host}:{pid}:{'0' * len(boot)}:{start}")  # before a reboot
+    for foreign in ("", "*", "box:42", f"another-host:{pid}:{boot}:{start}", f"{host}:x:{boot}:{start}"):
+        assert not owner.ended(foreign), foreign  # not judged: nothing proves those ended
+
+
+def _scheduled_run(services, retries: int, trigger: str = "cron 0 2 * * *", attempt: int = 1) -> tuple[int, int]:
+    from assistant.jobs.store import RunStore
+
+    store = RunStore(services.db)
+    sched = store.add_schedule("list_tracks", {}, trigger, "list every night", retries, 0.0)
+    run_id = store.claim("list_tracks", {}, "scheduler", sched.id, f"{sched.id}@2026-12-02T02:00:00+00:00#{attempt}",
+                         attempt)
+    assert run_id is not None
+    return sched.id, run_id
+
+
+def test_a_killed_scheduled_run_is_retried_once_by_the_next_worker(services):
+    from assistant.jobs.runtime import JobRuntime
+    from assistant.jobs.store import RunStore
+
+    sched_id, run_id = _scheduled_run(services, retries=1)
+    _set_owner(services, run_id, _ended_owner(), status="running", progress=0.4)
+    store = RunStore(services.db)
+    (failed,) = store.fail_orphans()
+    assert failed.id == run_id and failed.status == "failed" and "ended (killed or crashed) mid-run" in failed.error
+    retry = store.runs(sched_id, limit=5)[0]
+    assert failed.message == f"its studio process ended at 40%: retried as r{retry.id} (attempt 2 of 2)"
+    assert (retry.status, retry.attempt) == ("queued", 2) and "studio worker" in retry.message
+    assert store.fail_orphans() == [] and len(store.runs(sched_id, limit=5)) == 2  # idempotent: one retry
+    rt = JobRuntime(services, run_scheduler=False)  # chat / REST / CLI: they leave it to the worker
+    rt.shutdown()
+    assert store.run(retry.id).status == "queued"
+    worker = JobRuntime(services, run_scheduler=True)
+    try:
+        done = worker.queue.wait(retry.id, timeout=60)
+    finally:
+        worker.shutdown()
+    assert done.status == "done", done
+    assert done.worker.endswith(f":{os.getpid()}")  # the worker ran it
+
+
+def test_a_killed_run_on_its_last_attempt_or_unscheduled_is_failed_not_retried(services):
+    from assistant.jobs.store import RunStore
+
+    store = RunStore(services.db)
+    dead = _ended_owner()
+    sched_id, last = _scheduled_run(services, retries=1, trigger="at 2026-12-02T02:00:00+00:00", attempt=2)
+    manual = store.claim("generate", {"prompt": "x"}, "chat")
+    assert manual is not None
+    for run_id in (last, manual):
+        _set_owner(services, run_id, dead)  # still queued when its process was killed
+    mine = store.claim("list_tracks", {}, "cli")  # this process is alive: its run is left alone
+    failed = {v.id: v for v in store.fail_orphans()}
+    assert set(failed) == {last, manual}
+    assert failed[last].message == ("its studio process ended while it waited in the queue: not retried "
+                                    "(attempt 2 of 2 was its last)")
+    assert failed[manual].message.endswith("not retried (only scheduled jobs are); start it again")
+    assert store.schedule(sched_id).state == "finished"  # the one-off will not fire again
+    assert mine is not None and store.run(mine).status == "queued"
+    assert len(store.runs(sched_id, limit=5)) == 1
+
+
+def test_every_studio_start_cleans_up_after_a_killed_process(settings, services):
+    """StudioServices (the CLI, `studio worker`, the UI): unfiled take folders, library jobs, runs."""
+    import subprocess
+    import sys
+
+    from assistant.jobs.store import RunStore
+    from assistant.services import StudioServices
+    from library.models import Job
+    from tests.conftest import ROOT
+
+    code = ("import sys; from pathlib import Path; from library.store import AudioStore; "
+            "s = AudioStore(Path(sys.argv[1])); d = s.new_take_dir(); (s.resolve(d) / 'mix.wav').write_bytes(b'x'); "
+            "print(d)")
+    folder = subprocess.run([sys.executable, "-c", code, str(services.store.root)], cwd=ROOT, check=True,
+                            capture_output=True, text=True, timeout=60).stdout.strip()
+    assert (services.store.root / folder).is_dir()  # its process ended before filing it
+    with services.db.session() as s:
+        job = Job(kind="reindex", status="running", progress=0.25, params={}, owner=_ended_owner())
+        s.add(job)
+        s.flush()
+        job_id = job.id
+    run_id = RunStore(services.db).claim("reindex", {}, "cli")
+    assert run_id is not None
+    _set_owner(services, run_id, _ended_owner())
+    again = StudioServices(settings)  # the next `studio ...` command
+    assert again.recovered.takes_removed == [folder] and not (services.store.root / folder).exists()
+    view = again.search.jobs.get(job_id)
+    assert view.status == "failed" and view.message == ("the studio process running this reindex ended (killed "
+                                                        "or crashed) at 25%: start it again")
+    with again.db.engine.connect() as conn:
+        assert conn.exec_driver_sql(f"SELECT status FROM job_runs WHERE id = {run_id}").scalar() == "failed"
+    assert again.search.start_reindex().status == "running"  # nothing stale blocks a new one

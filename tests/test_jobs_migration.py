@@ -1,5 +1,6 @@
 """The job tables are Alembic's (revision 0004): a new database gets them, a database at 0003 keeps its
-tracks and the job rows the previous release's create_all wrote, and APScheduler's table stays its own."""
+tracks and the job rows the previous release's create_all wrote, and APScheduler's table stays its own.
+Revision 0005 gives runs and library jobs their owner (the process that queued them), keeping every row."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def _at_0003(path: Path, extra_sql: str = "") -> str:
 
 def _diff(db: Database) -> list:
     with db.engine.connect() as conn:
-        assert current_revision(conn) == head_revision() == "0004"
+        assert current_revision(conn) == head_revision() == "0005"
         return compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}),
                                 Base.metadata)
 
@@ -106,3 +107,42 @@ def test_0003_database_without_job_tables_gets_them_and_downgrade_removes_them(t
         assert conn.exec_driver_sql("SELECT title FROM tracks").scalar() == "Boss Battle"
     assert _diff(Database(url)) == []  # and up again
 
+
+
+def test_0004_database_gets_owners_and_its_dead_runs_are_still_judged_by_their_worker(tmp_path: Path):
+    """Rows from before 0005 have no owner: a run a dead process left running (worker host:pid) is still
+    marked failed; downgrading to 0004 drops the owner columns and keeps the rows."""
+    import subprocess
+    import sys
+
+    from assistant.jobs.heavy import HOST
+    from assistant.jobs.store import RunStore
+
+    path = tmp_path / "studio.sqlite"
+    url = f"sqlite:///{path}"
+    with create_engine(url).begin() as conn:
+        command.upgrade(alembic_config(conn), "0004")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO job_runs (id, kind, args, source, attempt, status, progress, message, error, takes, "
+                "worker, cancel_requested, created_at) VALUES (1, 'reindex', '{}', 'cli', 1, 'running', 0.5, '', '', "
+                f"'[]', '{HOST}:{dead}', 0, '2026-11-08 00:00:00')")
+    con.execute("INSERT INTO jobs (id, kind, status, progress, message, params, created_at) VALUES "
+                "(1, 'reindex', 'running', 0.5, '', '{}', '2026-11-08 00:00:00')")
+    con.commit()
+    con.close()
+    db = Database(url)
+    assert _diff(db) == []
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT owner FROM job_runs").scalar() == ""
+        assert conn.exec_driver_sql("SELECT owner, status FROM jobs").one() == ("", "running")  # not judged
+    (failed,) = RunStore(db).fail_orphans()
+    assert failed.id == 1 and failed.status == "failed" and "ended" in failed.error
+    db.engine.dispose()
+    with create_engine(url).begin() as conn:
+        command.downgrade(alembic_config(conn), "0004")
+        assert "owner" not in {c["name"] for c in inspect(conn).get_columns("job_runs")}
+        assert "owner" not in {c["name"] for c in inspect(conn).get_columns("jobs")}
+        assert conn.exec_driver_sql("SELECT status FROM job_runs").scalar() == "failed"
+        assert conn.exec_driver_sql("SELECT status FROM jobs").scalar() == "running"

@@ -60,7 +60,7 @@ class JobQueue:
                schedule_id: int | None = None, fire_key: str | None = None, attempt: int = 1,
                done: Done | None = None) -> int | None:
         """Queue a run; returns its id, or None when fire_key was claimed already (no double run)."""
-        k = kind_of(kind)
+        kind_of(kind)  # an unknown kind is refused before a run is claimed
         with self._lock:
             self._pending = {i: f for i, f in self._pending.items() if not f.done()}
             if len(self._pending) >= MAX_PENDING:
@@ -68,12 +68,20 @@ class JobQueue:
         run_id = self.store.claim(kind, args, source, schedule_id, fire_key, attempt)
         if run_id is None:
             return None
+        self.enqueue(run_id, kind, args, source, policy=policy, schedule_id=schedule_id, fire_key=fire_key,
+                     attempt=attempt, done=done)
+        return run_id
+
+    def enqueue(self, run_id: int, kind: str, args: dict[str, Any], source: str, *,
+                policy: RetryPolicy | None = None, schedule_id: int | None = None, fire_key: str | None = None,
+                attempt: int = 1, done: Done | None = None) -> None:
+        """Queue a run already claimed by this process (submit, or a retry it adopted after a crash)."""
+        k = kind_of(kind)
         job = _Job(run_id, kind, args, source, policy or RetryPolicy(0), schedule_id, fire_key, attempt, done)
         pool = self._heavy if k.heavy else self._light
         fut = pool.submit(self._execute, job, k.heavy)
         with self._lock:
             self._pending[run_id] = fut
-        return run_id
 
     def cancel(self, run_id: int) -> RunView:
         return self.store.request_cancel(run_id)

@@ -38,9 +38,26 @@ class JobRuntime:
     def __init__(self, services: StudioServices, run_scheduler: bool = False) -> None:
         self.services = services
         self.store = RunStore(services.db)
-        self.store.fail_orphans()
+        self.store.fail_orphans()  # StudioServices did at its start; again here for a long-lived services
         self.queue = JobQueue(services, self.store)  # heavy slots: services.heavy
         self.scheduler = JobScheduler(services.db.engine, self._fire, run=run_scheduler)
+        if run_scheduler:
+            self.adopt_retries()
+
+    def adopt_retries(self) -> list[int]:
+        """Queue here the retries of scheduled runs whose process was killed (made by fail_orphans)."""
+        ids = []
+        for run in self.store.adopt():
+            sched = self.store.schedule(run.schedule_id) if run.schedule_id is not None else None
+            policy = RetryPolicy(sched.retries, sched.retry_delay_s) if sched else RetryPolicy(0)
+            done = self._one_off_done(sched.id) if sched and sched.trigger.startswith("at ") else None
+            self.queue.enqueue(run.id, run.kind, dict(run.args or {}), run.source, policy=policy,
+                               schedule_id=run.schedule_id, fire_key=run.fire_key, attempt=run.attempt, done=done)
+            ids.append(run.id)
+        return ids
+
+    def _one_off_done(self, schedule_id: int) -> Any:
+        return lambda _view: self.store.set_state(schedule_id, "finished")
 
     # -- scheduling --------------------------------------------------------------------------------
     def schedule(self, kind: str, args: dict[str, Any], when: When, description: str = "",

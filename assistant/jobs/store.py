@@ -1,7 +1,9 @@
 """RunStore: schedules and run records in the studio database, one short transaction each.
 
-The tables are created and upgraded by Alembic with the library's (library/job_tables.py, revision 0004);
-the heavy-work leases are assistant/jobs/heavy.py's.
+The tables are created and upgraded by Alembic with the library's (library/job_tables.py, revisions 0004
+and 0005); the heavy-work leases are assistant/jobs/heavy.py's. Every run records the process that queued it
+(owner, library.owner): a run whose process was killed is marked failed by the next start (fail_orphans), and
+a scheduled one is retried when its schedule allows another attempt.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from assistant.jobs.heavy import WORKER, pid_alive
+from library import owner
 from library.db import Database
-from library.job_tables import FINISHED, Run, Schedule
+from library.job_tables import FINISHED, OWNER_ANY, Run, Schedule
 from library.models import utcnow
 
 __all__ = ["WORKER", "JobNotFound", "RunStore", "RunView"]
@@ -94,7 +98,7 @@ class RunStore:
         try:
             with self.db.session() as s:
                 row = Run(kind=kind, args=args, source=source, schedule_id=schedule_id, fire_key=fire_key,
-                          attempt=attempt)
+                          attempt=attempt, owner=owner.current())
                 s.add(row)
                 s.flush()
                 return row.id
@@ -105,7 +109,7 @@ class RunStore:
         """queued -> running; False when it was cancelled while waiting."""
         with self.db.session() as s:
             res = s.execute(update(Run).where(Run.id == run_id, Run.status == "queued")
-                            .values(status="running", started_at=utcnow(), worker=WORKER))
+                            .values(status="running", started_at=utcnow(), worker=WORKER, owner=owner.current()))
             return bool(getattr(res, "rowcount", 0))
 
     def progress(self, run_id: int, frac: float, message: str) -> bool:
@@ -158,15 +162,75 @@ class RunStore:
         with self.db.session() as s:
             return [_view(r) for r in s.scalars(q)]
 
-    def fail_orphans(self) -> int:
-        """Runs this host left 'running' when its process died: marked failed so they do not look alive."""
-        host = WORKER.split(":")[0]
+    # -- crash recovery ------------------------------------------------------------------------------
+    def fail_orphans(self) -> list[RunView]:
+        """Runs a process that has ended left queued or running (killed, crashed, rebooted): marked failed,
+        so they do not look alive. A scheduled one whose schedule allows another attempt is retried: a new
+        queued run that the next `studio worker` takes (adopt). Returns the failed runs."""
         with self.db.session() as s:
-            rows = list(s.scalars(select(Run).where(Run.status.in_(("running", "queued")),
-                                                    Run.worker.like(f"{host}:%"), Run.worker != WORKER)))
-            for row in rows:
-                pid = int(row.worker.rsplit(":", 1)[1])
-                if not pid_alive(pid):
-                    row.status, row.error, row.finished_at = "failed", "worker process ended mid-run", utcnow()
-            return len(rows)
+            rows = [r for r in s.scalars(select(Run).where(Run.status.in_(("queued", "running", "retrying"))))
+                    if _ended(r)]
+        return [v for v in (self._fail_orphan(r) for r in rows) if v is not None]
 
+    def _fail_orphan(self, r: Run) -> RunView | None:
+        started = r.status == "running"
+        try:
+            with self.db.session() as s:
+                # Compare-and-set: of two processes recovering at once, one marks the run and makes the retry.
+                res = s.execute(update(Run).where(Run.id == r.id, Run.status == r.status, Run.owner == r.owner)
+                                .values(status="failed", finished_at=utcnow(),
+                                        error="the studio process running it ended (killed or crashed) "
+                                              + ("mid-run" if started else "before it started")))
+                if not getattr(res, "rowcount", 0):
+                    return None
+                row = s.get(Run, r.id)
+                assert row is not None
+                row.message = _orphan_message(s, row, started)
+                return _view(row)
+        except IntegrityError:  # another process recorded the same retry first: it marks this run too
+            return None
+
+    def adopt(self) -> list[Run]:
+        """Take the retries waiting for a worker (OWNER_ANY): each is this process's alone once returned."""
+        with self.db.session() as s:
+            ids = list(s.scalars(select(Run.id).where(Run.status == "queued", Run.owner == OWNER_ANY)))
+        mine = []
+        for run_id in ids:
+            with self.db.session() as s:
+                res = s.execute(update(Run).where(Run.id == run_id, Run.owner == OWNER_ANY, Run.status == "queued")
+                                .values(owner=owner.current()))
+                if getattr(res, "rowcount", 0) and (row := s.get(Run, run_id)) is not None:
+                    mine.append(row)
+        return mine
+
+
+def _ended(r: Run) -> bool:
+    """Whether the run's process has ended. Runs from before revision 0005 have no owner: judged by the
+    worker that started them (host:pid on this host), as then."""
+    if r.owner:
+        return owner.ended(r.owner)
+    host, _, pid = (r.worker or "").rpartition(":")
+    return (bool(r.worker) and host == WORKER.split(":")[0] and pid.isdigit() and r.worker != WORKER
+            and not pid_alive(int(pid)))
+
+
+def _orphan_message(s: Session, row: Run, started: bool) -> str:
+    """What became of a run whose process ended: retried as rN when its schedule allows another attempt."""
+    what = (f"its studio process ended at {row.progress:.0%}" if started
+            else "its studio process ended while it waited in the queue")
+    sched = s.get(Schedule, row.schedule_id) if row.schedule_id is not None else None
+    if sched is None or not row.fire_key:
+        return f"{what}: not retried (only scheduled jobs are); start it again"
+    if sched.state != "active" or row.attempt > sched.retries:
+        why = f"the schedule is {sched.state}" if sched.state != "active" else \
+            f"attempt {row.attempt} of {sched.retries + 1} was its last"
+        if sched.trigger.startswith("at ") and sched.state == "active":
+            sched.state = "finished"  # a one-off that will not run again
+        return f"{what}: not retried ({why})"
+    retry = Run(kind=row.kind, args=dict(row.args or {}), source=row.source, schedule_id=row.schedule_id,
+                fire_key=f"{row.fire_key.rsplit('#', 1)[0]}#{row.attempt + 1}", attempt=row.attempt + 1,
+                owner=OWNER_ANY, message=f"retry of r{row.id}, whose studio process ended: runs when "
+                                         "`studio worker` runs")
+    s.add(retry)
+    s.flush()  # a second recovery's retry of the same fire collides here (unique fire key)
+    return f"{what}: retried as r{retry.id} (attempt {retry.attempt} of {sched.retries + 1})"
