@@ -90,7 +90,7 @@ def _track_routes(router: APIRouter, services: StudioServices) -> None:
     @router.post("/library/tracks", response_model=ImportOut, status_code=201,
                  summary="Add tracks by importing audio files/folders on this machine (autolabelled)")
     def import_tracks(body: ImportIn) -> ImportOut:
-        return _import_out(_call(lambda: lib.import_paths([Path(p) for p in body.paths], body.tags)))
+        return _import_out(_call(lambda: lib.import_paths(body.paths, body.tags)))
 
     @router.post("/library/import/sidecars", response_model=ImportOut,
                  summary="Import the old app's metadata/*.json sidecars (idempotent)")

@@ -134,7 +134,8 @@ class ImportIn(BaseModel):
 
 
 class SidecarIn(BaseModel):
-    folder: str = Field(..., description="the old app's metadata/ folder")
+    folder: str = Field(..., pattern=r"\S", description="the old app's metadata/ folder (an empty one would mean the "
+                        "server's working folder)")
 
 
 class ImportOut(BaseModel):

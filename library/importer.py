@@ -73,38 +73,52 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _walk(folder: Path) -> list[Path] | None:
-    """Audio files under folder (recursively, sorted); None when it holds more than MAX_ENTRIES entries."""
+def _walk(folder: Path, budget: list[int]) -> list[Path] | None:
+    """Audio files under folder (recursively, sorted), or None once the import has looked at MAX_ENTRIES entries.
+
+    os.walk, not Path.rglob: an entry that vanishes or cannot be read mid-walk (another program is changing the
+    folder) is passed over instead of aborting the import, and symlinked folders are not followed (no loops).
+    """
     found: list[Path] = []
-    for n, f in enumerate(folder.rglob("*")):
-        if n >= MAX_ENTRIES:
+    for top, dirs, files in os.walk(folder):
+        budget[0] -= len(dirs) + len(files)
+        if budget[0] < 0:
             return None
-        if f.suffix.lower() in AUDIO_EXTS and f.is_file():
-            found.append(f)
-    return sorted(found)
+        found += [Path(top) / f for f in files if Path(f).suffix.lower() in AUDIO_EXTS]
+    return sorted(f for f in found if f.is_file())
 
 
-def audio_files(paths: Iterable[Path], report: ImportReport) -> list[Path]:
-    """Expand folders (recursively) to audio files, sorted; everything not imported is reported."""
-    found: list[Path] = []
+def audio_files(paths: Iterable[Path | str], report: ImportReport) -> list[Path]:
+    """Expand folders (recursively) to audio files, sorted; everything not imported is reported.
+
+    A path given twice, or a file also inside a given folder, is imported once; all folders together may hold
+    MAX_ENTRIES entries (an import of "/" or of a thousand copies of one folder must not crawl the disk).
+    """
+    found: dict[Path, None] = {}
     exts = ", ".join(AUDIO_EXTS)
-    for p in paths:
+    budget = [MAX_ENTRIES]
+    for given in dict.fromkeys(str(p) for p in paths):
+        if not given.strip():  # Path("") is the current folder: never what an empty field meant
+            report.skipped.append((given, "an empty path: give a file or a folder"))
+            continue
+        p = Path(given).expanduser()
         if p.is_dir():
-            inside = _walk(p)
+            inside = _walk(p, budget)
             if inside is None:
-                report.skipped.append((str(p), f"over {MAX_ENTRIES} entries in this folder: import its sub-folders"))
+                report.skipped.append((str(p), f"over {MAX_ENTRIES} files and folders to look through: "
+                                               "import smaller folders"))
             elif not inside:
                 report.skipped.append((str(p), f"no audio files ({exts}) in this folder"))
-            found += inside or []
+            found.update(dict.fromkeys(inside or []))
         elif p.is_file() and p.suffix.lower() in AUDIO_EXTS:
-            found.append(p)
+            found[p] = None
         elif p.is_file():
             report.skipped.append((str(p), f"not an audio file: use {exts}"))
         elif p.exists():
             report.skipped.append((str(p), "not a regular file (a device, pipe or socket): import audio files"))
         else:
             report.skipped.append((str(p), "no such file or folder"))
-    return found
+    return list(found)
 
 
 def _duration(n_bytes: int, byte_rate: int) -> str:
@@ -160,9 +174,9 @@ class Importer:
         self.tracks = tracks
         self.store = store
 
-    def import_paths(self, paths: Iterable[Path], tags: Iterable[str] = ()) -> ImportReport:
+    def import_paths(self, paths: Iterable[Path | str], tags: Iterable[str] = ()) -> ImportReport:
         report = ImportReport()
-        files = audio_files([Path(p).expanduser() for p in paths], report)
+        files = audio_files(paths, report)
         if len(files) > MAX_FILES:
             report.skipped += [(str(f), f"over {MAX_FILES} files in one import: import sub-folders")
                                for f in files[MAX_FILES:]]

@@ -151,7 +151,7 @@ class LibraryService:
         return list(self._tx(lambda s: s.scalars(q).all()))
 
     # -- import ----------------------------------------------------------------------------------------
-    def import_paths(self, paths: Sequence[Path], tags: Sequence[str] = ()) -> ImportReport:
+    def import_paths(self, paths: Sequence[Path | str], tags: Sequence[str] = ()) -> ImportReport:
         """Audio files and folders (WAV/FLAC/MP3/OGG), autolabelled; re-importing skips duplicates."""
         return Importer(self.tracks, self.store).import_paths(paths, tags)
 

@@ -119,6 +119,8 @@ BAD_FILES: tuple[BadFile, ...] = (
     BadFile("folder-without-audio", "paperwork", _mkdir_with("a.txt", "b.pdf", "c.wav.bak"), r"no audio files"),
     BadFile("symlink-loop-folder", "loop", _loop, r"no audio files"),
     BadFile("nul-byte-name", "bad\x00name.wav", None, r"no such file|not a valid path"),
+    BadFile("empty-path", "", None, r"an empty path"),
+    BadFile("blank-path", "   ", None, r"an empty path"),
     BadFile("traversal-relative", "../../../../../../etc/passwd", None, r"not an audio file|no such file"),
     BadFile("absolute-system-file", "/etc/passwd", None, r"not an audio file"),
     BadFile("absolute-missing", "/nonexistent/../../etc/shadow.wav", None, r"no such file"),
