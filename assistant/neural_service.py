@@ -7,6 +7,7 @@ sliders and backend "musicgen:<name>"). A studio's newest LoRA adapter is applie
 
 from __future__ import annotations
 
+import os
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,7 +116,8 @@ class NeuralServices:
         info, _reason = self.s.choose_studio(prompt, studio, current_studio)
         loaded = self._load(info.id, model)
         req = req.with_(prompt=_styled(prompt, loaded.style))
-        result = loaded.generator.generate(req, progress)
+        with self._heavy(f"a MusicGen generate of {prompt[:40]!r}", progress):
+            result = loaded.generator.generate(req, progress)
         n = int(round(duration_s * self.s.settings.sample_rate))
         takes = [self._save(_fit_length(self._library_audio(a, result), n), self.s.settings.sample_rate,
                             title=prompt[:80] or "Untitled", prompt=prompt, studio=info.id, seed=seed,
@@ -145,7 +147,8 @@ class NeuralServices:
         req = apply(MusicRequest(_styled(text, loaded.style), duration_s=round(ctx_s + seconds, 2),
                                  variations=variations, continuation=context, continuation_sr=sr, seed=seed,
                                  bpm=parent.bpm), from_remix(remix)).validated()
-        result = gen.generate(req, progress)
+        with self._heavy(f"a MusicGen continuation of track #{parent.id}", progress):
+            result = gen.generate(req, progress)
         fade = int(CROSSFADE_S * sr)
         cut = int((ctx_s - CROSSFADE_S) * gen.sample_rate)  # the new part starts one crossfade before the seam
         takes = []
@@ -169,14 +172,19 @@ class NeuralServices:
         loaded = self._load(parent.studio, model)
         text = prompt or parent.prompt
         seed = _seed(seed)
-        result = neural_rerender(loaded.generator, audio, sr, _styled(text, loaded.style), bpm=parent.bpm,
-                                 remix=remix, seed=seed, variations=variations, progress=progress)
+        with self._heavy(f"a MusicGen re-render of track #{parent.id}", progress):
+            result = neural_rerender(loaded.generator, audio, sr, _styled(text, loaded.style), bpm=parent.bpm,
+                                     remix=remix, seed=seed, variations=variations, progress=progress)
         takes = [self._save(_fit_length(_to_library(a, result.sample_rate, sr, audio.shape[1]), audio.shape[0]),
                             sr, title=f"{parent.title} (neural)", prompt=text, studio=parent.studio, seed=seed,
                             operation="rerender", loaded=loaded, remix=remix, notes=result.notes, parent=parent,
                             params={"variation": i})
                  for i, a in enumerate(result.audio)]
         return NeuralResult(takes, loaded.backend, parent.studio, loaded.adapter, _notes(loaded, result))
+
+    def _heavy(self, label: str, progress: Progress) -> Any:
+        """The shared heavy slot (one render at a time across chat, REST, jobs and processes)."""
+        return self.s.heavy.hold(f"{label} (process {os.getpid()})", on_wait=lambda msg: progress(msg, 0.0))
 
     # -- filing ---------------------------------------------------------------------------------------------
     def _library_audio(self, audio: np.ndarray, result: MusicResult) -> np.ndarray:
