@@ -28,6 +28,7 @@ BatchAction = Literal["favorite", "unfavorite", "dislike", "undislike", "trash",
 BATCH_ACTIONS: tuple[str, ...] = BatchAction.__args__  # type: ignore[attr-defined]
 MAX_BATCH = 10_000
 EDITABLE = ("title", "prompt", "description", "rating", "bpm", "key", "mood")
+REQUIRED = ("title", "prompt", "description", "favorite", "disliked")  # may change, never to null
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ def check_patch(changes: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise LibraryInputError(f"cannot edit {', '.join(sorted(unknown))}: editable are "
                                 f"{', '.join([*EDITABLE, 'tags', 'favorite', 'disliked'])}")
+    cleared = sorted(k for k in REQUIRED if k in changes and changes[k] is None)
+    if cleared:  # the columns are NOT NULL: a null was an IntegrityError (a 500) after the checks had passed
+        raise LibraryInputError(f"{', '.join(cleared)} cannot be null: leave a field out to keep it, or give a value")
     if "title" in changes and not 1 <= len(str(changes["title"]).strip()) <= 200:
         raise LibraryInputError("a title needs 1..200 characters")
     rating = changes.get("rating")

@@ -105,6 +105,25 @@ def test_absurd_edit_over_rest(hostile, client, case: str):
     hostile.assert_unchanged(snap)
 
 
+PATCHES = {  # PATCH /api/library/tracks/{seed} bodies the library must refuse
+    "favorite-null": {"favorite": None}, "disliked-null": {"disliked": None}, "title-null": {"title": None},
+    "prompt-null": {"prompt": None}, "description-null": {"description": None}, "title-blank": {"title": "   "},
+    "rating-nine": {"rating": 9}, "rating-negative": {"rating": -1}, "rating-fraction": {"rating": 2.5},
+    "bpm-nan": {"bpm": NAN}, "bpm-inf": {"bpm": INF}, "bpm-zero": {"bpm": 0}, "tag-too-long": {"tags": ["t" * 61]},
+    "null-beside-a-good-field": {"favorite": None, "title": "fine"},
+}
+
+
+@pytest.mark.parametrize("case", cases("patch", PATCHES))
+def test_absurd_patch_over_rest(hostile, client, case: str):
+    snap = hostile.snapshot()
+    r = client.patch(f"/api/library/tracks/{hostile.track_ids[0]}", content=json.dumps(PATCHES[case], allow_nan=True),
+                     headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text[:300]
+    assert_readable(_detail(r))
+    hostile.assert_unchanged(snap)
+
+
 CLI = {
     "generate-duration-zero": ["generate", "x", "--duration", "0"],
     "generate-duration-nan": ["generate", "x", "--duration", "nan"],
