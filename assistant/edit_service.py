@@ -170,6 +170,7 @@ class EditService:
 
     def _save(self, parent: Track, operation: str, result: EditResult, quality: QualityReport | None,
               params: dict[str, Any], progress: Progress, stem_source: str = "render") -> EditOutcome:
+        progress(f"filing the {operation} take", 0.95)  # a stopped turn ends here, before anything is written
         store = self.s.store
         folder = store.new_take_dir()
         try:

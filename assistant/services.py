@@ -14,6 +14,7 @@ import pyloudnorm
 from assistant.jobs import heavy
 from assistant.jobs.store import RunStore
 from assistant.settings import StudioSettings, get_settings
+from assistant.stop import TurnStopped
 from library.db import Database
 from library.models import Track
 from library.recovery import RecoveryReport, recover
@@ -130,14 +131,20 @@ class StudioServices:
         if ref is not None:
             request = blend_for(engine, request, ref)
         base_seed = request.seed if request.seed is not None else int(np.random.default_rng().integers(2**31))
-        takes, notes = [], []
+        takes: list[Track] = []
+        notes: list[str] = []
         label = label or f"a generate of {prompt[:40]!r} (process {os.getpid()})"
         wait = heavy.WAIT_S if wait_s is None else wait_s
         with self.heavy.hold(label, wait_s=wait, on_wait=lambda msg: progress(msg, 0.0)):
             for i in range(request.variations):
-                progress(f"{info.name}: composing take {i + 1} of {request.variations}", i / request.variations)
-                take_req = replace(request, seed=base_seed + i, variations=1)
-                render = engine.generate(take_req, sample_rate=self.settings.sample_rate)
+                try:
+                    progress(f"{info.name}: composing take {i + 1} of {request.variations}", i / request.variations)
+                    take_req = replace(request, seed=base_seed + i, variations=1)
+                    render = engine.generate(take_req, sample_rate=self.settings.sample_rate)
+                    progress(f"{info.name}: filing take {i + 1}", (i + 0.9) / request.variations)  # last chance
+                except TurnStopped as err:
+                    err.kept = list(takes)  # the takes filed before the stop stay; say which
+                    raise
                 takes.append(self.save_render(render, info.id, take_req, ref.track_id if ref else None))
                 notes.append(render.notes)
         progress("done", 1.0)

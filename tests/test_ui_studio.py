@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import urllib.error
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
@@ -140,6 +141,10 @@ def test_generate_shows_a_take_editor_with_waveform_and_player(page, studio):  #
     assert page.evaluate("""() => { const host = document.querySelector('.take-wave > div');
         return !!(host && host.shadowRoot && host.shadowRoot.querySelector('canvas')); }""")
     print(f"message -> editor ready: {seconds:.2f} s")
+    # The Quality Agent's verdict follows the take as its own message (the player does not wait for it).
+    page.locator(".step, .message-content, body", has_text="Quality check:").last.wait_for(timeout=60_000)
+    assert "track #1" in page.locator("body").inner_text().split("Quality check:")[-1]
+    shot(page, "1b-quality")
 
 
 def test_drag_selects_a_region_that_survives_a_remount(page, studio):  # type: ignore[no-untyped-def]
@@ -226,8 +231,10 @@ def test_library_lists_and_batch_trash(page, studio):  # type: ignore[no-untyped
     lst = page.locator(".track-list").last
     lst.locator('.track-row[data-track="1"]').wait_for(timeout=20_000)
     assert lst.locator("audio").count() == 1
+    lists = page.locator(".track-list").count()
     page.get_by_role("button", name="Recent takes").first.click()
     page.wait_for_selector("text=Recent takes:", timeout=20_000)
+    page.wait_for_function(f"document.querySelectorAll('.track-list').length > {lists}", timeout=20_000)
     recent = page.locator(".track-list").last
     newest = int(str(recent.locator(".track-row").first.get_attribute("data-track")))
     recent.locator('input[type="checkbox"]').first.click()  # the tick is kept in props: it survives remounts
@@ -241,6 +248,26 @@ def test_library_lists_and_batch_trash(page, studio):  # type: ignore[no-untyped
     shot(page, "6-library")
     assert studio.services().get_track(newest).trashed
     studio.services().library.restore([newest])
+
+
+def test_similar_and_search_lists(page, studio):  # type: ignore[no-untyped-def]
+    ed = editor(page, 1)
+    ed.locator('[data-op="similar"]').click()
+    page.wait_for_selector("text=Similar to #1", timeout=60_000)
+    similar = page.locator(".track-list").last
+    similar.locator(".track-row").first.wait_for(timeout=20_000)
+    rows = [int(str(r.get_attribute("data-track"))) for r in similar.locator(".track-row").all()]
+    assert rows and 1 not in rows and all(studio.services().get_track(i) for i in rows)
+    assert similar.locator("audio").count() == len(rows)  # each row plays
+    page.get_by_role("button", name="Search").first.click()
+    page.wait_for_selector("text=What should I look for?", timeout=20_000)
+    send(page, "chiptune")
+    page.locator(".track-list").nth(-1).locator(".track-row").first.wait_for(timeout=60_000)
+    found = page.locator(".track-list").last
+    assert found.locator(".track-row").count() >= 1
+    assert "chiptune" in found.inner_text().lower()  # the chiptune takes made above come up
+    shot(page, "6b-similar-search")
+    page.wait_for_selector("#stop-button", state="detached", timeout=30_000)  # the chat is free again
 
 
 def test_slider_applies_to_the_next_generation(page, studio):  # type: ignore[no-untyped-def]
@@ -334,7 +361,13 @@ def test_thread_resumes_after_a_server_restart(browser, studio):  # type: ignore
         assert "140 BPM" in ed.locator(".take-meta").inner_text()
         assert ed.locator(".take-flag", has_text="favorite").count() == 1  # the props saved by the button
         assert "selected" in ed.locator(".take-selection").inner_text()  # and the region selection
-        with urllib.request.urlopen(f"{studio.url}/api/library/tracks/1/audio") as resp:
+        # The browser's login cookie plays it; a client with neither cookie nor token is turned away.
+        audio = f"{studio.url}/api/library/tracks/1/audio"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(audio)
+        assert refused.value.code == 401
+        req = urllib.request.Request(audio, headers={"Authorization": f"Bearer {PASSWORD}"})
+        with urllib.request.urlopen(req) as resp:
             assert resp.headers["content-type"] in ("audio/wav", "audio/x-wav")
     finally:
         pg.close()

@@ -62,6 +62,7 @@ def user_message(text: str, focus: str | None) -> str:
     return context + "Request: " + json.dumps(text[:1000], ensure_ascii=False)
 
 
+NARROW = True  # the args grammar allows only what the request supports (False: the plain schema, for bench/)
 _NO_ARGS = frozenset({"current_studio", "list_jobs", "reindex", "chat"})
 
 
@@ -96,7 +97,8 @@ def llm_route(engine: LLMEngine, text: str, focus: str | None = None,
             raise RouteError(f"unknown tool {tool!r}")
         if tool not in _NO_ARGS:
             for attempt in (1, 2):
-                schema = narrow(str(tool), tool_args_schema(tool, for_llm=True), text, focus is not None)
+                schema = tool_args_schema(tool, for_llm=True)
+                schema = narrow(str(tool), schema, text, focus is not None) if NARROW else schema
                 args = _ask(engine, messages, schema,
                             f'{{"tool": {json.dumps(tool)}, "args": ', 120)
                 try:

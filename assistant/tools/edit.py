@@ -14,6 +14,7 @@ from assistant.edit_service import EditOutcome, EditService
 from assistant.export_service import ExportService
 from assistant.graph.state import ChatState
 from assistant.services import StudioServices
+from assistant.stop import stoppable
 from assistant.tools.common import ToolInputError, args_of, reply, track_ref
 from assistant.tools.generate import _take
 from library.repository import TrackNotFound
@@ -53,7 +54,7 @@ def inpaint(state: ChatState, services: StudioServices) -> dict[str, Any]:
             raise ToolInputError("say which part to redo, e.g. 'redo 10 s to 14 s'")
         out = EditService(services).inpaint(track_ref(state, a.get("track")), float(a["start_s"]),
                                             float(a["end_s"]), str(a.get("prompt") or ""), bool(a.get("snap")),
-                                            a.get("backend"))
+                                            a.get("backend"), progress=stoppable())
         return _edited(services, out)
     return _guarded(work, "redo that part")
 
@@ -64,7 +65,7 @@ def extend(state: ChatState, services: StudioServices) -> dict[str, Any]:
     def work() -> dict[str, Any]:
         seconds = float(a.get("seconds") or DEFAULT_EXTEND_S)
         out = EditService(services).extend(track_ref(state, a.get("track")), seconds, str(a.get("prompt") or ""),
-                                           bool(a.get("loop")), a.get("backend"))
+                                           bool(a.get("loop")), a.get("backend"), progress=stoppable())
         return _edited(services, out)
     return _guarded(work, "extend it")
 
@@ -74,7 +75,7 @@ def upscale(state: ChatState, services: StudioServices) -> dict[str, Any]:
 
     def work() -> dict[str, Any]:
         out = EditService(services).upscale(track_ref(state, a.get("track")), int(a.get("sample_rate") or 48000),
-                                            a.get("backend"))
+                                            a.get("backend"), progress=stoppable())
         return _edited(services, out)
     return _guarded(work, "upscale it")
 
@@ -84,7 +85,8 @@ def separate_stems(state: ChatState, services: StudioServices) -> dict[str, Any]
 
     def work() -> dict[str, Any]:
         wanted = sorted({_STEM_ALIAS.get(s, s) for s in a.get("stems") or []}) or None
-        out = EditService(services).separate(track_ref(state, a.get("track")), wanted, a.get("backend"))
+        out = EditService(services).separate(track_ref(state, a.get("track")), wanted, a.get("backend"),
+                                             progress=stoppable())
         if out.take.id == out.parent.id:
             return reply(f"Track #{out.take.id} already has exact stems from its render: "
                          f"{', '.join(out.stems)} (no separation needed).", current_track=out.take.id)

@@ -9,6 +9,7 @@ from assistant.agents.quality import check_file
 from assistant.graph.state import ChatState, Take
 from assistant.jobs import heavy
 from assistant.services import StudioServices
+from assistant.stop import TurnStopped, stoppable
 from assistant.tools.common import ToolInputError, args_of, reply, track_ref
 from assistant.tools.context import with_focus
 from library.store import StorePathError
@@ -67,6 +68,12 @@ def generate(state: ChatState, services: StudioServices) -> dict[str, Any]:
         a, based_on = with_focus(state, services, args_of(state))
         a, style_note = _style(state, services, a)
         result = _generate(state, services, a)
+    except TurnStopped as err:
+        kept = [_take(services, t) for t in err.kept]
+        if not kept:
+            return reply("Stopped: nothing was saved.", check=None)
+        return reply("Stopped. Kept the takes finished before the stop: " + ", ".join(
+            f"track #{t['id']}" for t in kept) + ".", takes=kept, current_track=kept[-1]["id"], check=None)
     except (StudioError, StorePathError, ToolInputError) as err:
         return reply(f"I couldn't make that: {err}. Nothing was saved.", check=None)
     lines = [f"{based_on}: " if based_on else ""]
@@ -112,5 +119,6 @@ def _generate(state: ChatState, services: StudioServices, a: dict[str, Any]) -> 
         time_signature=a.get("time_signature"), reference=reference,
         **{k: a[k] for k in _SLIDERS if a.get(k) is not None},
         wait_s=heavy.CHAT_WAIT_S,  # a busy renderer gets a prompt answer naming it, not a silent wait
+        progress=stoppable(),  # the chat's Stop ends the render before its take is filed
     )
     return result

@@ -12,6 +12,7 @@ from typing import Any
 from assistant.graph.state import ChatState
 from assistant.neural_service import neural_for
 from assistant.services import StudioServices
+from assistant.stop import stoppable
 from assistant.tools.common import ToolInputError, args_of, reply, track_ref
 from assistant.tools.generate import _SLIDERS, _take
 from library.store import StorePathError
@@ -34,7 +35,7 @@ def _prompt(a: dict[str, Any]) -> str:
 def neural_generate(state: ChatState, services: StudioServices) -> dict[str, Any]:
     a = args_of(state)
     sliders = {k: a[k] for k in _SLIDERS if a.get(k) is not None}
-    common = {"seed": a.get("seed"), "variations": int(a.get("variations") or 1), **sliders}
+    common = {"seed": a.get("seed"), "variations": int(a.get("variations") or 1), "progress": stoppable(), **sliders}
     source = a["reference"] if a.get("reference") is not None else a.get("track")
     try:
         neural = neural_for(services)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import FileResponse
 
+from assistant.api_auth import api_guard
 from assistant.services import StudioServices
 from library.models import Track
 from library.repository import TrackNotFound
@@ -36,7 +37,8 @@ def _file(path: Path, media: str, filename: str) -> FileResponse:
 
 
 def build_files_router(services: StudioServices) -> APIRouter:
-    router = APIRouter(prefix="/ui")
+    # Same access rule as the REST API: with a password or token set, only a logged-in user downloads.
+    router = APIRouter(prefix="/ui", dependencies=[Depends(api_guard(services.settings))])
 
     def load(track_id: int) -> Track:
         try:

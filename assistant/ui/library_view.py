@@ -90,6 +90,9 @@ def library_actions() -> list[cl.Action]:
 
 async def ask_search() -> str | None:
     answer = await cl.AskUserMessage(content="What should I look for? (e.g. *dark boss battle*)", timeout=300).send()
+    # Chainlit's ask marks a task as running again when answered ("task_start"), and an action callback
+    # (unlike a message) has no wrapper that ends it: without this the chat keeps its Stop button for good.
+    await cl.context.emitter.task_end()
     text = str((answer or {}).get("output") or "").strip()
     return text or None
 
