@@ -56,7 +56,7 @@ def test_reply_follows_the_narrowed_schema(engine):
 def test_narrowing_keeps_track_numbers_apart_from_lengths_and_counts():
     schema = tool_args_schema("find_similar", for_llm=True)
     props = narrow("find_similar", schema, "5 tracks like track 2", focus=True)["properties"]
-    assert props["track"] == {"enum": [2, "@current"]} and props["k"] == {"enum": [5]}
+    assert props["track"] == {"enum": [2]} and props["k"] == {"enum": [5]} and "query" not in props
     props = narrow("generate", tool_args_schema("generate", for_llm=True), "2 minutes at 90 bpm in D minor",
                    focus=False)["properties"]
     assert props["duration_s"] == {"enum": [2, 120]} and props["bpm"] == {"enum": [90]}
@@ -64,3 +64,13 @@ def test_narrowing_keeps_track_numbers_apart_from_lengths_and_counts():
     # A required argument with nothing to ground it keeps its schema (validation answers, not the grammar).
     props = narrow("inpaint", tool_args_schema("inpaint", for_llm=True), "redo the intro", focus=True)["properties"]
     assert props["start_s"] == {"type": "number"}
+
+
+def test_a_request_with_one_possible_reading_needs_no_sampling():
+    # "this one" is the track in focus (not track 1), and the only thing the grammar could write.
+    props = narrow("favorite", tool_args_schema("favorite", for_llm=True), "this one is a keeper", focus=True)
+    assert props["properties"] == {"track": {"enum": ["@current"]}}
+    props = narrow("generate", tool_args_schema("generate", for_llm=True), "can you slow this one down a little",
+                   focus=True)["properties"]
+    assert props["track"] == {"enum": ["@current"]} and props["tempo"] == {"enum": ["slower"]}
+    assert not {"duration_s", "bpm", "variations"} & set(props)

@@ -151,3 +151,10 @@ def test_unclear_text_is_left_to_the_llm(text):
 def test_everyday_wordings_of_clear_commands(text, tool, args):
     route = fast_parse(text)
     assert route is not None and (route.tool, route.args) == (tool, args)
+
+
+@pytest.mark.parametrize("text, seconds", [("a minute and a half of boss music", 90.0),
+                                            ("two and a half minutes of jazz", 150.0),
+                                            ("3 minutes and a half please", 210.0)])
+def test_and_a_half(text, seconds):
+    assert parse_duration(normalise_numbers(text)) == seconds

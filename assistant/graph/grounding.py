@@ -49,11 +49,15 @@ def _enum(values: list[Any]) -> dict[str, Any]:
     return {"enum": [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]}
 
 
-def _refs(tool: str, low: str, focus: bool) -> list[Any]:
+_THIS_ONE = re.compile(r"\b(?:this|that|which|the (?:last|latest|new|previous|current)) one\b", re.IGNORECASE)
+
+
+def _refs(tool: str, text: str, focus: bool) -> list[Any]:
+    low = normalise(_THIS_ONE.sub(" it ", text))  # "this one" is the track in focus, not track 1
     said = [int(n) for n in _TRACK_REF.findall(low)]
     ids: list[Any] = sorted(set(said or (int(n) for n in re.findall(r"\b\d{1,9}\b", _UNIT.sub(" ", low)))))
-    if focus and (tool != "generate" or _CURRENT_REF.search(low)):
-        ids.append(CURRENT)
+    if focus and (_CURRENT_REF.search(low) or (tool != "generate" and not said)):
+        ids.append(CURRENT)  # "track 4" alone names that track; "it" or nothing at all, the one in focus
     return ids
 
 
@@ -66,7 +70,7 @@ def _allowed(tool: str, name: str, text: str, low: str, focus: bool) -> list[Any
         raw = _raw(_TIME.sub(" ", plain))  # "2 minutes" is not a tempo or a count
         return sorted(raw | {n * 1000 for n in raw} if name == "sample_rate" else raw)
     if name in ("track", "reference", "tracks"):
-        return _refs(tool, low, focus)
+        return _refs(tool, text, focus)
     if name == "key":
         return [k] if (k := parse_key(text)) else []
     if name in ("studio", "genre_shift") and tool in ("generate", "enhance_prompt"):
@@ -97,10 +101,12 @@ def _own_words(text: str) -> dict[str, Any] | None:
 def narrow(tool: str, schema: dict[str, Any], text: str, focus: bool) -> dict[str, Any]:
     """The args schema with each groundable argument limited to the values the request supports
     (an optional argument with none is left out), and music prompts made of the request's words."""
-    low = normalise(text)
+    low = normalise(_THIS_ONE.sub(" it ", text))
     required = set(schema.get("required", []))
     props: dict[str, Any] = {}
     for name, node in schema.get("properties", {}).items():
+        if name == "query" and _TRACK_REF.search(low):
+            continue  # "close to track 4": that track, not a text search for the words
         if name in ("prompt", "query") and (phrase := _own_words(text)):
             props[name] = phrase
             continue

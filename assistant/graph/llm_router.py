@@ -78,6 +78,31 @@ def _ask(engine: LLMEngine, messages: list[Message], schema: dict[str, Any], pre
     raise RouteError(f"not JSON: {raw[:80]!r}")
 
 
+def _args(engine: LLMEngine, messages: list[Message], tool: str, text: str, focus: str | None) -> dict[str, Any]:
+    """The tool's arguments from the LLM, under the grammar narrowed to what the request supports.
+
+    A new piece's prompt is the request itself, as on the parser's routes: the model is not asked to copy
+    it out word by word (the slowest part of a reply), and when nothing else is left to decide, nothing
+    is asked at all.
+    """
+    schema = tool_args_schema(tool, for_llm=True)
+    if not NARROW:
+        return dict(_ask(engine, messages, schema, f'{{"tool": {json.dumps(tool)}, "args": ', 120) or {})
+    schema = narrow(tool, schema, text, focus is not None)
+    own = tool == "generate"
+    if own:
+        schema = {**schema, "properties": {k: v for k, v in schema["properties"].items() if k != "prompt"}}
+    args: dict[str, Any] = {}
+    props = schema["properties"]
+    if props and all(len(p.get("enum", ())) == 1 for p in props.values()):
+        args = {k: p["enum"][0] for k, p in props.items()}  # one possible reply ("star this one"): no sampling
+    elif props:
+        args = dict(_ask(engine, messages, schema, f'{{"tool": {json.dumps(tool)}, "args": ', 120) or {})
+    if own and args.get("track") is None:  # a new piece, not a change to the focused track
+        args["prompt"] = text
+    return args
+
+
 def llm_route(engine: LLMEngine, text: str, focus: str | None = None,
               tools: list[str] | None = None) -> dict[str, Any] | None:
     """The route the LLM picks, validated; None when the LLM is unavailable or its reply stays invalid.
@@ -92,15 +117,12 @@ def llm_route(engine: LLMEngine, text: str, focus: str | None = None,
                                {"role": "user", "content": user_message(text, focus)}]
     try:
         allowed = [t for t in tools or SPECS if t in SPECS]
-        tool = allowed[0] if len(allowed) == 1 else _ask(engine, messages, {"enum": allowed}, '{"tool": ', 12)
+        tool = allowed[0] if len(allowed) == 1 else engine.choose(messages, allowed, prefix='{"tool": ')
         if tool not in SPECS:
             raise RouteError(f"unknown tool {tool!r}")
         if tool not in _NO_ARGS:
             for attempt in (1, 2):
-                schema = tool_args_schema(tool, for_llm=True)
-                schema = narrow(str(tool), schema, text, focus is not None) if NARROW else schema
-                args = _ask(engine, messages, schema,
-                            f'{{"tool": {json.dumps(tool)}, "args": ', 120)
+                args = _args(engine, messages, str(tool), text, focus)
                 try:
                     return validate_route(str(tool), ground(str(tool), dict(args or {}), text))
                 except RouteError as err:

@@ -159,6 +159,10 @@ NUM = r"(-?\d+(?:\.\d+)?)"
 _CLOCK = re.compile(r"(-?\d+):([0-5]\d)\b")
 _DURATION_PATTERNS = (
     (_CLOCK, lambda m: whole(m[1]) * 60 + int(m[2]) * (1 if whole(m[1]) >= 0 else -1)),
+    # "a minute and a half", "2 minutes and a half", "2 and a half minutes"
+    (re.compile(r"\b(?:a|one)\s+(?:minute|min)\s+and\s+a\s+half\b"), lambda m: 90.0),
+    (re.compile(NUM + r"\s*(?:minutes?|mins?)\s+and\s+a\s+half\b"), lambda m: float(m[1]) * 60 + 30),
+    (re.compile(NUM + r"\s+and\s+a\s+half\s+(?:minutes?|mins?)\b"), lambda m: float(m[1]) * 60 + 30),
     (re.compile(NUM + r"\s*-?\s*(?:minutes?|mins?)\b(?:\s*(?:and\s*)?" + NUM + r"\s*-?\s*(?:seconds?|secs?|s)\b)?"),
      lambda m: float(m[1]) * 60 + (float(m[2]) if m[2] else 0.0)),
     (re.compile(NUM + r"\s*-?\s*(?:more |extra |additional )?(?:seconds?|secs?|sec|s)\b"), lambda m: float(m[1])),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import json
 from typing import Any, TypedDict
 
 
@@ -25,6 +26,12 @@ class LLMEngine(abc.ABC):
                       max_tokens: int = 160, temperature: float = 0.0) -> str:
         """JSON text constrained to schema, written after prefix (the start of the assistant's reply,
         e.g. '{"tool": '), so a reply can be built in small constrained steps. Callers still validate."""
+
+    def choose(self, messages: list[Message], options: list[str], *, prefix: str = "") -> str:
+        """One of options (written as a JSON string after prefix). Engines may stop sampling as soon as
+        the reply so far fits one option only; this default samples the whole constrained reply."""
+        return str(json.loads(self.complete_json(messages, {"enum": options}, prefix=prefix, max_tokens=16,
+                                                 temperature=0.0)))
 
     @abc.abstractmethod
     def complete(self, messages: list[Message], *, max_tokens: int = 200, temperature: float = 0.7,

@@ -128,6 +128,36 @@ class LlamaCppEngine(LLMEngine):
                     guide.close()
         return str(out["choices"][0]["text"] or "")
 
+    def choose(self, messages: list[Message], options: list[str], *, prefix: str = "") -> str:
+        """The option the model starts to write: sampling stops once the reply fits one option only
+        ('"find' -> find_similar), saving the forward passes of the name's forced remainder."""
+        if not self.grammar_first:
+            return super().choose(messages, options, prefix=prefix)
+        from llama_cpp import LogitsProcessorList, StoppingCriteriaList
+
+        written = [json.dumps(o) for o in options]
+        with self._lock:
+            prompt, stop = self._prompt(messages)
+            llm = self._model()
+            start = len(llm.tokenize((prompt + prefix).encode("utf-8"), add_bos=False, special=True))
+
+            def fits(input_ids: Any, _logits: Any) -> bool:
+                so_far = llm.detokenize(list(input_ids[start:])).decode("utf-8", "ignore")
+                return sum(w.startswith(so_far) for w in written) == 1
+
+            guide = GrammarFirst(llm, self._grammar({"enum": options}))
+            try:
+                out = llm.create_completion(prompt + prefix, logits_processor=LogitsProcessorList([guide]),
+                                            stopping_criteria=StoppingCriteriaList([fits]), max_tokens=16,
+                                            temperature=0.0, stop=stop)
+            finally:
+                guide.close()
+        so_far = str(out["choices"][0]["text"] or "")
+        match = [o for o, w in zip(options, written, strict=True) if w.startswith(so_far) or so_far.startswith(w)]
+        if len(match) != 1:
+            raise LLMUnavailable(f"the model's choice {so_far!r} is none of {len(options)} options")
+        return match[0]
+
     def complete(self, messages: list[Message], *, max_tokens: int = 200, temperature: float = 0.7,
                  repeat_penalty: float = 1.1) -> str:
         with self._lock:
