@@ -34,12 +34,11 @@ def backup(
     console.print(report.summary(), soft_wrap=True)
 
 
-def restore(
-    src: Annotated[Path, typer.Argument(help="A folder made by `studio backup`.")],
-    force: bool = typer.Option(False, "--force", help="Replace a data dir that already holds a library (its "
-                               "tracks and audio are deleted: back it up first)."),
-) -> None:
-    """Restore a backup into the data dir (checked first, swapped in all at once). Stop the studio first."""
+def restore_backup(src: Path, force: bool) -> None:
+    """Restore a backup into the data dir (checked first, swapped in all at once). Stop the studio first.
+
+    Reached as `studio restore FOLDER` (`studio restore 2 5` takes tracks out of the trash).
+    """
     from library.backup import BackupError
     from library.backup import restore as run_restore
 
@@ -73,5 +72,4 @@ def recover(
 
 def register(app: typer.Typer) -> None:
     app.command(name="backup")(backup)
-    app.command(name="restore")(restore)
     app.command(name="recover")(recover)

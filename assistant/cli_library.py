@@ -36,6 +36,7 @@ def _batch(ids: list[int], action: str, tags: list[str] | None = None) -> Any:
 _IDS = typer.Argument(..., help="Track ids, e.g. 3 7 12.")
 _TAGS = typer.Option(None, "--tag", help="A tag (repeatable).")
 _PATHS = typer.Argument(None, help="Audio files or folders (WAV, FLAC, MP3, OGG).")
+_RESTORE_WHAT = typer.Argument(..., help="Track ids to take out of the trash, or a backup folder.")
 _MAYBE_IDS = typer.Argument(None, help="Track ids.")
 _NEW_TAGS = typer.Option(None, "--tag", help="Replace the tags (repeatable).")
 _SIDECARS = typer.Option(None, help="The old app's metadata/ folder of *.json sidecars.")
@@ -134,7 +135,24 @@ def register(app: typer.Typer, services: Callable[[], Any], fail: Callable[[str]
 
     flag_command("favorite", "favorited", "unfavorite")
     flag_command("dislike", "disliked", "undislike")
-    flag_command("restore", "restored from the trash", None)
+
+    @app.command()
+    def restore(
+        what: list[str] = _RESTORE_WHAT,
+        force: bool = typer.Option(False, "--force", help="Backup restore: replace a data dir that already holds "
+                                   "a library (its tracks and audio are deleted: back it up first)."),
+    ) -> None:
+        """Restore tracks from the trash (`studio restore 2 5`) or a backup (`studio restore ~/studio-backup`)."""
+        if len(what) == 1 and not what[0].strip().isdigit():
+            from assistant.cli_backup import restore_backup
+
+            restore_backup(Path(what[0]), force)
+            return
+        try:
+            ids = [int(w) for w in what]
+        except ValueError:
+            fail(f"{' '.join(what)!r}: give track numbers (studio restore 2 5) or one backup folder")
+        acted("restored from the trash", run(lambda svc: svc.library.batch(_batch(ids, "restore"))))
 
     @app.command()
     def trash(ids: list[int] = _MAYBE_IDS,
