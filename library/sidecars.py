@@ -67,6 +67,8 @@ def parse_sidecar(path: Path) -> tuple[dict[str, Any], TrackMeta, list[str]]:
         raise ImportSkip(f"not UTF-8 text ({err.reason})") from err
     except json.JSONDecodeError as err:
         raise ImportSkip(f"not valid JSON (line {err.lineno}: {err.msg})") from err
+    except RecursionError as err:  # the decoder recurses per bracket: a hostile file would be a 500
+        raise ImportSkip("JSON too deeply nested to be a sidecar") from err
     if not isinstance(raw, dict):
         raise ImportSkip(f"expected a JSON object with {', '.join(FIELDS)}; got {type(raw).__name__}")
     if not isinstance(raw.get("file"), str) or not raw["file"].strip():

@@ -138,10 +138,7 @@ SIDECARS = {
 
 
 # Bugs that live in files this suite's author does not own: strict, so the fix turns them into failures to remove.
-KNOWN_BUGS = {
-    "deep-nesting": "library/sidecars.py parse_sidecar: json.loads raises RecursionError (a 500); "
-                    "catch it as ImportSkip('nested too deeply to be a sidecar')",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN_BUGS[c], strict=True))
