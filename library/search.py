@@ -21,7 +21,7 @@ from library.edits import LibraryInputError, find_album
 from library.indexer import Indexer, Progress, SyncReport
 from library.jobs import JobRunner, JobView
 from library.models import AlbumTrack, Track
-from library.repository import TrackNotFound
+from library.repository import TrackNotFound, out_of_range
 from library.store import AudioStore
 from models.rag.index import Hit, VectorIndex
 
@@ -185,6 +185,8 @@ class SearchService:
     def similar(self, q: SimilarQuery) -> list[Match]:
         q = q.checked()
         if q.track_id is not None:
+            if out_of_range(q.track_id):  # past 64 bits SQLite raises OverflowError: it is simply no track
+                raise TrackNotFound(q.track_id)
             with self.db.session() as s:
                 if s.get(Track, q.track_id) is None:
                     raise TrackNotFound(q.track_id)

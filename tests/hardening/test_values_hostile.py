@@ -13,11 +13,7 @@ from tests.hardening.guards import assert_readable
 
 NAN, INF = float("nan"), float("inf")
 # Bugs in files this suite's author does not own; strict, so a fix shows up as a failure that removes the mark.
-_SEARCH_ID = ("library/search.py similar(): a track id past 64 bits overflows SQLite (OverflowError traceback in the "
-              "CLI and the chat); refuse it with library.repository.out_of_range first")
 KNOWN_BUGS = {
-    "cli:similar-huge-track": _SEARCH_ID,
-    "chat:similar-missing": _SEARCH_ID,
     "chat:upscale-1hz": "assistant/graph/commands.py _upscale: '1 hz' is not read as a rate, so the default 48 kHz "
                         "take is made instead of refusing; read '<n> hz' and let check_rate refuse it",
     "chat:missing-track-to-new-album": "assistant/tools/library.py add_to_album creates the album before adding "
