@@ -14,6 +14,7 @@ from typing import Any
 from assistant.graph.catalogue import CURRENT, RouteError, validate_route
 from assistant.graph.parser import (
     _CURRENT_REF,
+    BEYOND,
     Route,
     find_studio,
     fix_typos,
@@ -23,6 +24,7 @@ from assistant.graph.parser import (
     parse_key,
     parse_seconds_list,
     parse_tracks,
+    whole,
 )
 
 Found = tuple[str, dict[str, Any]] | None
@@ -158,9 +160,17 @@ def _stems(raw: str, low: str) -> Found:
 def _upscale(raw: str, low: str) -> Found:
     if not _has(r"\b(upscale|upsample|up-sample|hi-?res|higher quality|better quality)\b", low):
         return None
-    m = re.search(r"(\d+(?:\.\d+)?)\s*k(?:hz)?\b", low) or re.search(r"\b(\d{5})\s*(?:hz)?\b", low)
-    rate = None if not m else int(float(m[1]) * 1000) if float(m[1]) < 1000 else int(m[1])
-    return "upscale", {"track": _one(low), **({"sample_rate": rate} if rate else {})}
+    rate: int | None = None
+    if (m := re.search(r"(\d+(?:\.\d+)?)\s*k(?:hz)?\b", low)) is not None:
+        rate = _hz(float(m[1]) * 1000 if float(m[1]) < 1000 else float(m[1]))
+    elif (m := re.search(r"(\d+(?:\.\d+)?)\s*hz\b", low) or re.search(r"\b(\d{5})\b", low)) is not None:
+        rate = _hz(float(m[1]))  # "1 hz" is a rate too: the service's rate check refuses it, naming the choices
+    return "upscale", {"track": _one(low), **({"sample_rate": rate} if rate is not None else {})}
+
+
+def _hz(value: float) -> int:
+    """A rate in whole Hz; one too large for int() or the checkpoint (inf from a huge digit run) reads as BEYOND."""
+    return int(value) if value < BEYOND else BEYOND
 
 
 @rule
@@ -239,7 +249,7 @@ def _similar(raw: str, low: str) -> Found:
     if not _has(r"\b(similar|more like|sounds? like|like this|like that|like it)\b", low):
         return None
     m = re.search(r"\bk\s*=\s*(\d+)|\b(\d+)\s+(?:similar|tracks|songs|more)\b", low)
-    k = {"k": int(m[1] or m[2])} if m else {}
+    k = {"k": whole(m[1] or m[2])} if m else {}
     refs = [r for r in parse_tracks(low) if r != CURRENT]
     if refs:
         return "find_similar", {"track": refs[0], **k}
@@ -326,18 +336,18 @@ def _generate(raw: str, low: str) -> Found:
         if value is not None:
             args[name] = value
     if (v := re.search(r"(-?\d+)\s+(?:variations?|versions?|takes?|tracks|songs|tunes|options)\b", low)) is not None:
-        args["variations"] = int(v[1])
+        args["variations"] = whole(v[1])
     if (s := re.search(r"\bseed\s*(?:=|:)?\s*(\d+)\b", low)) is not None:
-        args["seed"] = int(s[1])
+        args["seed"] = whole(s[1])
     style_of = r"\b(?:in the style of|styled? like|sounding like) (?:my )?(?:track|take)\s*#?\s*(\d+)\b"
     if (st := re.search(style_of, low)) is not None:
-        args["style_ref"] = int(st[1])  # that track's neighbourhood in the library conditions the studio
+        args["style_ref"] = whole(st[1])  # that track's neighbourhood in the library conditions the studio
     elif _has(r"\b(in|like) my (own |usual )?(style|sound|tracks|library|stuff)\b", low):
         args["style_ref"] = True
     if _has(r"\b(musicgen|neural(ly)?)\b", low):
         args["engine"] = "musicgen"  # the user's own MusicGen weights instead of a symbolic studio
         if (t := re.search(r"\b(?:track|take)\s*#?\s*(\d+)\b", low)) is not None:
-            args["reference"] = int(t[1])  # "neural re-render track 3"
+            args["reference"] = whole(t[1])  # "neural re-render track 3"
     return "generate", args
 
 

@@ -14,8 +14,6 @@ from tests.hardening.guards import assert_readable
 NAN, INF = float("nan"), float("inf")
 # Bugs in files this suite's author does not own; strict, so a fix shows up as a failure that removes the mark.
 KNOWN_BUGS = {
-    "chat:upscale-1hz": "assistant/graph/commands.py _upscale: '1 hz' is not read as a rate, so the default 48 kHz "
-                        "take is made instead of refusing; read '<n> hz' and let check_rate refuse it",
     "chat:missing-track-to-new-album": "assistant/tools/library.py add_to_album creates the album before adding "
                                        "the tracks, so a missing track leaves a new empty album behind; check the "
                                        "tracks first (or create and add in one LibraryService transaction)",
