@@ -96,6 +96,8 @@ def add_to_album(state: ChatState, services: StudioServices) -> dict[str, Any]:
     ids = track_refs(state, a.get("tracks") or ["@current"])
     name = str(a.get("album") or "").strip()
     created = ""
+    for tid in ids:  # every track first: a missing one must not leave a new, empty album behind
+        services.library.get(tid)
     try:
         services.library.album(name)
     except AlbumNotFound:

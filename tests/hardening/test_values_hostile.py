@@ -13,11 +13,7 @@ from tests.hardening.guards import assert_readable
 
 NAN, INF = float("nan"), float("inf")
 # Bugs in files this suite's author does not own; strict, so a fix shows up as a failure that removes the mark.
-KNOWN_BUGS = {
-    "chat:missing-track-to-new-album": "assistant/tools/library.py add_to_album creates the album before adding "
-                                       "the tracks, so a missing track leaves a new empty album behind; check the "
-                                       "tracks first (or create and add in one LibraryService transaction)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def cases(kind: str, names) -> list:
