@@ -17,7 +17,8 @@ PPQ = 960
 
 
 def _q(text: str) -> str:
-    return '"' + text.replace('"', "'") + '"'
+    """One quoted RPP token: a line break (any splitlines() splits on) would cut its line in two, so it is a space."""
+    return '"' + " ".join(text.replace('"', "'").splitlines()) + '"'
 
 
 def midi_events(lane: MidiLane, bpm: float, channel: int) -> list[str]:

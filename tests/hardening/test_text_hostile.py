@@ -131,9 +131,6 @@ def test_export_of_a_hostile_title_stays_inside_the_archive(hostile, client, fmt
         client.patch(f"/api/library/tracks/{tid}", json={"title": "Seed 1"})
 
 
-@pytest.mark.xfail(strict=True, reason="models/export/reaper.py _q keeps line breaks, so a comment with a newline "
-                                       "splits its MARKER line and the project's own re-parse fails (a 500): "
-                                       "replace \\r and \\n with spaces in _q")
 def test_export_of_a_multiline_comment(hostile, client):
     tid = hostile.track_ids[0]
     c = client.post(f"/api/library/tracks/{tid}/comments", json={"at_s": 2.0, "text": "line one\nline two"})
