@@ -20,7 +20,7 @@ from models.asr.prompt import command_prompt
 def transcribe(audio: np.ndarray, settings: StudioSettings | None = None) -> Transcript:
     """16 kHz mono float32 -> Transcript with the command-biased prompt."""
     s = settings or get_settings()
-    return get_transcriber(s.whisper, s.model_dir).transcribe(audio, command_prompt())
+    return get_transcriber(s.whisper, s.model_dir, s.whisper_shipped).transcribe(audio, command_prompt())
 
 
 def transcribe_pcm(raw: bytes, rate: int = 24000, settings: StudioSettings | None = None) -> str:
