@@ -18,16 +18,29 @@ _CURRENT_WORDS = {"it", "this", "that", "this one", "that one", "current", "the 
                   "the last track", "the last one", "current track", "this track", "that track"}
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest row id
+PAST_EVERY_ID = 2**63  # parser.BEYOND: the checkpoint stores it (it cannot store past 64 bits), no track has it
+
+
+def _bounded(n: int) -> int:
+    """An id past 64 bits (from the LLM) reads as ±PAST_EVERY_ID: still 'no track with a number that large'."""
+    return n if abs(n) <= MAX_ID else PAST_EVERY_ID if n > 0 else -PAST_EVERY_ID
+
+
 def _track(value: Any) -> Any:
-    """Normalise a track reference to an int id or "@current" before type checking."""
+    """Normalise a track reference to an int id (within 64 bits) or "@current" before type checking."""
     if isinstance(value, str):
         text = value.strip().lower()
         if text == CURRENT or text in _CURRENT_WORDS:
             return CURRENT
         m = _TRACK_TEXT.match(text)
-        return int(m[1]) if m else value
+        if not m:
+            return value
+        return PAST_EVERY_ID if len(m[1].lstrip("0")) > 19 else _bounded(int(m[1]))  # int() fails past 4300 digits
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return _bounded(int(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _bounded(value)
     return value
 
 
