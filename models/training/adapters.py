@@ -60,9 +60,12 @@ def register(s: StudioSettings, name: str, adapter_files: Path, info: dict[str, 
     shutil.copytree(adapter_files, tmp)
     meta = AdapterInfo(name=name, path=target, created=datetime.now(UTC).isoformat(timespec="seconds"), **info)
     (tmp / "meta.json").write_text(json.dumps({**asdict(meta), "path": None}, indent=2))
+    old = target.with_name(f".{name}.old")  # a retrain keeps the previous adapter until the new one is in place
+    shutil.rmtree(old, ignore_errors=True)
     if target.exists():
-        shutil.rmtree(target)
+        target.rename(old)
     tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
     return meta
 
 
@@ -74,7 +77,9 @@ def _read(folder: Path) -> AdapterInfo:
 
 def list_adapters(s: StudioSettings) -> list[AdapterInfo]:
     root = adapters_dir(s)
-    return [_read(f) for f in sorted(root.iterdir()) if (f / "meta.json").is_file()] if root.is_dir() else []
+    # dot folders are a register() killed before its rename: complete or not, never usable
+    return ([_read(f) for f in sorted(root.iterdir()) if not f.name.startswith(".") and (f / "meta.json").is_file()]
+            if root.is_dir() else [])
 
 
 def get_adapter(s: StudioSettings, name: str) -> AdapterInfo:

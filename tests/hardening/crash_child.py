@@ -3,7 +3,8 @@ waits to be killed there (a file write half done, or a take's row inserted but n
 
     python -m tests.hardening.crash_child DATA_DIR MODE READY_FILE [ARG]
 
-MODE: generate_write | job_flush | import_flush | inpaint_flush | loop.
+MODE: generate_write | job_flush | import_flush | inpaint_flush | separate_flush | loop
+      | train_checkpoint | train_register  (ARG: JSON {"base": tiny model dir, "file": audio, "models": models dir}).
 """
 
 from __future__ import annotations
@@ -59,6 +60,29 @@ def main() -> None:
             if new:
                 hold(filing=new[0].file_path)
 
+    if mode == "train_checkpoint":  # stop inside the 2nd checkpoint write: adapter weights in, trainer state not
+        import torch
+
+        saves = [0]
+        original_save = torch.save
+
+        def save(obj: Any, f: Any, *a: Any, **kw: Any) -> None:
+            saves[0] += 1
+            if saves[0] == 2:
+                hold(temp=str(Path(f).parent), step=4)
+            original_save(obj, f, *a, **kw)
+
+        torch.save = save
+    if mode == "train_register":  # stop after the registry's temp copy is complete, before its rename
+        original_rename = Path.rename
+
+        def rename(self: Path, target: Any) -> Any:
+            if self.parent.name == "adapters" and self.name.startswith("."):
+                hold(temp=str(self))
+            return original_rename(self, target)
+
+        Path.rename = rename  # type: ignore[method-assign]
+
     from assistant.services import StudioServices
     from assistant.settings import StudioSettings
 
@@ -78,6 +102,13 @@ def main() -> None:
         from assistant.edit_service import EditService
 
         EditService(services).inpaint(int(arg), 0.5, 1.5)
+    elif mode == "separate_flush":
+        from assistant.edit_service import EditService
+
+        EditService(services).separate(int(arg), backend="offline")
+    elif mode.startswith("train_"):
+        args = json.loads(arg)
+        train(StudioSettings(data_dir=data_dir, models_dir=Path(args["models"])), args)
     elif mode == "loop":
         n = 0
         while True:
@@ -85,6 +116,24 @@ def main() -> None:
             n += 1
             ready(takes=n)
     raise SystemExit(f"{mode}: finished without reaching its stop point")
+
+
+TRAIN_STEPS, CHECKPOINT_EVERY = 8, 2
+
+
+def train(settings: Any, args: dict[str, str]) -> None:
+    """`studio train`'s path on a tiny random MusicGen: a few steps, a checkpoint every 2."""
+    import torch
+
+    from models.training.lora import LoraSettings
+    from models.training.pipeline import train_style
+    from models.training.preprocess import ChunkSpec
+
+    torch.set_num_threads(1)
+    cfg = LoraSettings(rank=4, alpha=8, dropout=0.0, learning_rate=3e-2, steps=TRAIN_STEPS, batch_size=2,
+                       checkpoint_every=CHECKPOINT_EVERY)
+    train_style([Path(args["file"])], "crash-style", settings, base=args["base"], spec=ChunkSpec(1.0, 32000, 0.5),
+                cfg=cfg, say=lambda _msg: None)
 
 
 if __name__ == "__main__":

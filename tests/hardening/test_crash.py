@@ -165,3 +165,66 @@ def test_kill_at_a_random_moment_of_a_generate_loop(studio):
     tracks = _all_tracks(services)
     assert len(tracks) >= before + info["takes"]  # every take it reported as filed survived
     assert_consistent(services, rows_before=len(tracks))
+
+
+def test_kill_inside_the_filing_transaction_of_a_stem_separation(studio):
+    data_dir, parent_id = studio
+    before = rows(data_dir)
+    info = run_child(data_dir, "separate_flush", str(parent_id))  # the offline HPSS split, then its filing
+    assert info["filing"].endswith("mix.wav")
+    tracks = assert_consistent(restart(data_dir), rows_before=before)
+    assert not [t for t in tracks if t.operation == "stems"]
+
+
+@pytest.fixture(scope="module")
+def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("torch")
+    pytest.importorskip("peft")
+    from models.musicgen.shapes import save_random, tiny_config
+
+    return save_random(tmp_path_factory.mktemp("base") / "tiny", tiny_config())
+
+
+def _train_args(tiny_base: Path, tmp_path: Path) -> dict[str, str]:
+    song = write(tmp_path / "in" / "style.wav", groove(100, (220.0, 277.2, 329.6), seconds=4.0))
+    return {"base": str(tiny_base), "file": str(song), "models": str(tmp_path / "models")}
+
+
+def _retrain(data_dir: Path, args: dict[str, str]):
+    """What the user does next: the same `studio train` again, which resumes from the last whole checkpoint."""
+    from assistant.settings import StudioSettings
+    from tests.hardening.crash_child import train
+
+    settings = StudioSettings(data_dir=data_dir, models_dir=Path(args["models"]))
+    train(settings, args)
+    return settings
+
+
+@pytest.mark.parametrize("mode", ["train_checkpoint", "train_register"])
+def test_kill_during_lora_training_registers_nothing_half_written(studio, tiny_base, tmp_path, mode):
+    from models.training import adapters
+    from models.training.pipeline import run_dir
+    from tests.hardening.crash_child import TRAIN_STEPS
+
+    data_dir, _ = studio
+    before = rows(data_dir)
+    args = _train_args(tiny_base, tmp_path)
+    info = run_child(data_dir, mode, json.dumps(args))
+    assert Path(info["temp"]).is_dir()  # the kill really hit a write in progress
+    services = restart(data_dir)
+    assert_consistent(services, rows_before=before)
+    from assistant.settings import StudioSettings
+
+    settings = StudioSettings(data_dir=data_dir, models_dir=Path(args["models"]))
+    assert adapters.list_adapters(settings) == []  # nothing usable, not even the complete-but-unrenamed copy
+    with pytest.raises(adapters.AdapterError, match="no adapter 'crash-style'"):
+        adapters.get_adapter(settings, "crash-style")
+    if mode == "train_checkpoint":  # the half checkpoint is not resumed from; the previous whole one is
+        state = json.loads((run_dir(settings, "crash-style") / "checkpoint" / "state.json").read_text())
+        assert state["step"] == info["step"] - 2
+    _retrain(data_dir, args)
+    (adapter,) = adapters.list_adapters(settings)
+    assert adapter.name == "crash-style" and adapter.steps == TRAIN_STEPS
+    assert (adapter.path / "adapter_model.safetensors").is_file()
+    temps = [p for p in Path(args["models"]).rglob("*") if p.name.endswith(".tmp")]
+    assert not temps, f"temp files left: {temps}"
