@@ -191,7 +191,8 @@ def test_two_processes_on_one_database_take_turns(data_dir: Path, tmp_path: Path
     assert max(end for _, end in first["spans"]) <= min(start for start, _ in later["spans"])  # never overlap
     waited = [m for m in later["said"] if m.startswith("waiting for")]
     name = "a" if first is a else "b"
-    assert waited and f"a generate of 'chiptune {name}'" in waited[0]  # told whom it waited for
+    # told whom it waited for (the very first poll may land before the holder's label is readable)
+    assert any(f"a generate of 'chiptune {name}'" in m for m in waited), waited
 
 
 def test_the_lease_of_a_process_that_died_is_taken_over_at_once(services, monkeypatch):

@@ -117,7 +117,10 @@ def llm_route(engine: LLMEngine, text: str, focus: str | None = None,
                                {"role": "user", "content": user_message(text, focus)}]
     try:
         allowed = [t for t in tools or SPECS if t in SPECS]
-        tool = allowed[0] if len(allowed) == 1 else engine.choose(messages, allowed, prefix='{"tool": ')
+        try:
+            tool = allowed[0] if len(allowed) == 1 else engine.choose(messages, allowed, prefix='{"tool": ')
+        except ValueError as err:  # not one of the tools, twice: answered as chat
+            raise RouteError(str(err)) from err
         if tool not in SPECS:
             raise RouteError(f"unknown tool {tool!r}")
         if tool not in _NO_ARGS:

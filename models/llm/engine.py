@@ -29,9 +29,18 @@ class LLMEngine(abc.ABC):
 
     def choose(self, messages: list[Message], options: list[str], *, prefix: str = "") -> str:
         """One of options (written as a JSON string after prefix). Engines may stop sampling as soon as
-        the reply so far fits one option only; this default samples the whole constrained reply."""
-        return str(json.loads(self.complete_json(messages, {"enum": options}, prefix=prefix, max_tokens=16,
-                                                 temperature=0.0)))
+        the reply so far fits one option only; this default samples the whole constrained reply, retried
+        once when it is not one of the options (ValueError after that)."""
+        raw = ""
+        for _attempt in (1, 2):
+            raw = self.complete_json(messages, {"enum": options}, prefix=prefix, max_tokens=16, temperature=0.0)
+            try:
+                choice = json.loads(raw)
+            except ValueError:
+                continue
+            if choice in options:
+                return str(choice)
+        raise ValueError(f"the model's choice {raw[:40]!r} is none of {len(options)} options")
 
     @abc.abstractmethod
     def complete(self, messages: list[Message], *, max_tokens: int = 200, temperature: float = 0.7,
