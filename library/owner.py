@@ -13,6 +13,8 @@ import os
 import socket
 from pathlib import Path
 
+from library.store import pid_alive
+
 HOST = socket.gethostname()[:60]
 _BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 
@@ -30,7 +32,7 @@ def _start(pid: int) -> str | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except FileNotFoundError:
         if not Path("/proc/self/stat").exists():  # no /proc here: ask the kernel about the pid alone
-            return "" if _pid_alive(pid) else None
+            return "" if pid_alive(pid) else None
         return None
     except OSError:
         return ""
@@ -38,16 +40,6 @@ def _start(pid: int) -> str | None:
     if fields[0] in ("Z", "X"):  # a zombie has ended; only its exit status is left to collect
         return None
     return fields[19] if len(fields) > 19 else ""
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: alive
-        return True
-    return True
 
 
 _mine: tuple[int, str] | None = None

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from library.db import Database
 from library.job_tables import Lease
 from library.models import utcnow
+from library.store import pid_alive
 from studios.base import StudioError
 
 log = logging.getLogger(__name__)
@@ -49,16 +50,6 @@ def _mine() -> dict[str, list[Any]]:
     if slots is None:
         slots = _held.slots = {}
     return slots
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: alive
-        return True
-    return True
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assistant.jobs.heavy import WORKER, pid_alive
+from assistant.jobs.heavy import WORKER
 from library import owner
 from library.db import Database
 from library.job_tables import FINISHED, OWNER_ANY, Run, Schedule
 from library.models import utcnow
+from library.store import pid_alive
 
 __all__ = ["WORKER", "JobNotFound", "RunStore", "RunView"]
 
